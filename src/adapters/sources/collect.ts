@@ -1,0 +1,249 @@
+import path from "node:path";
+import { createCategoriser } from "../../core/categorise.js";
+import type { SourceConfig, TenantConfig } from "../../core/config.js";
+import { createEntityResolver, type EntityResolver } from "../../core/entity-resolver.js";
+import { hasErrors, type Problem, warning } from "../../core/errors.js";
+import { assessFreshness, latestDate, periodEnd } from "../../core/freshness.js";
+import type { Entity, TenantModel } from "../../core/model/index.js";
+import { parseBookingsCsv } from "./bookings-csv.js";
+import { parseHandoffNote } from "./handoff-markdown.js";
+import { parseKpiCsv } from "./kpis-csv.js";
+import { parseLedgerCsv } from "./ledger-csv.js";
+import { parseRegistryYaml } from "./registry-yaml.js";
+import { listWorkspaceFiles, readWorkspaceText, toPosix } from "./workspace-files.js";
+
+/** What one source contributed: a slice of the model, its as-of date and its problems. */
+interface SourceYield {
+  slice: Partial<Omit<TenantModel, "tenant" | "entities" | "freshness">>;
+  records: number;
+  asOf: string | undefined;
+  problems: Problem[];
+}
+
+type Driver<S extends SourceConfig> = (source: S, context: DriverContext) => Promise<SourceYield>;
+
+interface DriverContext {
+  workspace: string;
+  tenant: TenantConfig;
+  entities: EntityResolver;
+}
+
+/** The tenant model plus every problem met while collecting it (warnings included). */
+export interface CollectResult {
+  model: TenantModel;
+  problems: Problem[];
+}
+
+/**
+ * Reads every source of a tenant into one model. All sources are read even after a failure,
+ * so the user sees every problem at once; callers must not use the model when errors exist.
+ */
+export async function collectTenantModel(
+  workspace: string,
+  tenant: TenantConfig,
+  options: { period: string; staleAfterDays: number },
+): Promise<CollectResult> {
+  const entities: Entity[] = tenant.entities.map((e) => ({ ...e }));
+  const context: DriverContext = { workspace, tenant, entities: createEntityResolver(entities) };
+  const model: TenantModel = {
+    tenant: {
+      id: tenant.id,
+      name: tenant.name,
+      currency: tenant.currency,
+      timezone: tenant.timezone,
+    },
+    entities,
+    assets: [],
+    revenueStreams: [],
+    people: [],
+    systems: [],
+    channels: [],
+    documents: [],
+    transactions: [],
+    bookings: [],
+    kpiObservations: [],
+    kpiTargets: [],
+    handoffs: [],
+    policies: [],
+    plannedSpends: [],
+    campaigns: [],
+    freshness: [],
+  };
+  const yields = await Promise.all(tenant.sources.map((source) => readSource(source, context)));
+  const problems: Problem[] = [];
+  yields.forEach((result, i) => {
+    const source = tenant.sources[i] as SourceConfig;
+    problems.push(...result.problems);
+    for (const [key, records] of Object.entries(result.slice)) {
+      // Arrays are appended rather than spread: a million-row ledger would overflow the call stack.
+      const target = model[key as keyof typeof result.slice] as unknown[];
+      for (const record of records as unknown[]) target.push(record);
+    }
+    const freshness = assessFreshness({
+      sourceId: source.id,
+      type: source.type,
+      records: result.records,
+      asOf: result.asOf,
+      period: options.period,
+      staleAfterDays: source.staleAfterDays ?? options.staleAfterDays,
+    });
+    model.freshness.push(freshness);
+    if (freshness.status === "stale" && !hasErrors(result.problems)) {
+      problems.push(
+        warning(
+          source.path,
+          undefined,
+          `source "${source.id}" is stale: its data ends ${freshness.asOf}, ${freshness.ageDays} days before the end of ${options.period}`,
+          "export fresh data, or raise staleAfterDays for this source",
+        ),
+      );
+    }
+  });
+  return { model, problems };
+}
+
+function readSource(source: SourceConfig, context: DriverContext): Promise<SourceYield> {
+  switch (source.type) {
+    case "ledger":
+      return readLedger(source, context);
+    case "bookings":
+      return readBookings(source, context);
+    case "kpis":
+      return readKpis(source, context);
+    case "handoffs":
+      return readHandoffs(source, context);
+    case "registry":
+      return readRegistry(source, context);
+  }
+}
+
+const failed = (problems: Problem[]): SourceYield => ({
+  slice: {},
+  records: 0,
+  asOf: undefined,
+  problems,
+});
+
+const readLedger: Driver<Extract<SourceConfig, { type: "ledger" }>> = async (source, context) => {
+  const decoded = await readWorkspaceText(context.workspace, source.path, source.encoding);
+  if (decoded.text === undefined) return failed(decoded.problems);
+  const categorise = createCategoriser(context.tenant.categories);
+  const { transactions, problems } = parseLedgerCsv(
+    decoded.text,
+    source,
+    toPosix(source.path),
+    categorise,
+  );
+  return {
+    slice: { transactions },
+    records: transactions.length,
+    asOf: latestDate(transactions.map((t) => t.date)),
+    problems,
+  };
+};
+
+const readBookings: Driver<Extract<SourceConfig, { type: "bookings" }>> = async (
+  source,
+  context,
+) => {
+  const decoded = await readWorkspaceText(context.workspace, source.path, source.encoding);
+  if (decoded.text === undefined) return failed(decoded.problems);
+  const options = {
+    sourceId: source.id,
+    file: toPosix(source.path),
+    delimiter: source.delimiter,
+    onBadRow: source.onBadRow,
+  };
+  const { bookings, problems } = parseBookingsCsv(decoded.text, options, context.entities);
+  return {
+    slice: { bookings },
+    records: bookings.length,
+    asOf: latestDate(bookings.map((b) => b.bookedOn)),
+    problems,
+  };
+};
+
+const readKpis: Driver<Extract<SourceConfig, { type: "kpis" }>> = async (source, context) => {
+  const files = [source.path, ...(source.targets !== undefined ? [source.targets] : [])];
+  const decoded = await Promise.all(
+    files.map((file) => readWorkspaceText(context.workspace, file, source.encoding)),
+  );
+  const problems = decoded.flatMap((d) => d.problems);
+  const [observations, targets] = decoded.map((d, i) =>
+    d.text === undefined
+      ? { values: [], problems: [] }
+      : parseKpiCsv(
+          d.text,
+          {
+            sourceId: source.id,
+            file: toPosix(files[i] as string),
+            delimiter: source.delimiter,
+            onBadRow: source.onBadRow,
+          },
+          context.entities,
+        ),
+  );
+  const kpiObservations = observations?.values ?? [];
+  const kpiTargets = targets?.values ?? [];
+  problems.push(...(observations?.problems ?? []), ...(targets?.problems ?? []));
+  // Targets look ahead by design, so only observations say how current the source is.
+  const asOf = latestDate(kpiObservations.map((o) => periodEnd(o.period)));
+  return {
+    slice: { kpiObservations, kpiTargets },
+    records: kpiObservations.length + kpiTargets.length,
+    asOf,
+    problems,
+  };
+};
+
+const readHandoffs: Driver<Extract<SourceConfig, { type: "handoffs" }>> = async (
+  source,
+  context,
+) => {
+  const listing = await listWorkspaceFiles(context.workspace, source.path, ".md");
+  if (listing.problems.length > 0) return failed(listing.problems);
+  if (listing.files.length === 0)
+    return failed([
+      warning(
+        toPosix(source.path),
+        undefined,
+        "handoff folder has no .md notes",
+        "add notes or remove the source",
+      ),
+    ]);
+  const results = await Promise.all(
+    listing.files.map(async (file) => {
+      const decoded = await readWorkspaceText(context.workspace, file);
+      if (decoded.text === undefined) return { problems: decoded.problems };
+      return parseHandoffNote(
+        decoded.text,
+        { sourceId: source.id, file, id: path.basename(file, ".md") },
+        context.entities,
+      );
+    }),
+  );
+  const handoffs = results.flatMap((r) => (r.note !== undefined ? [r.note] : []));
+  return {
+    slice: { handoffs },
+    records: handoffs.length,
+    asOf: latestDate(handoffs.map((h) => h.updated)),
+    problems: results.flatMap((r) => r.problems),
+  };
+};
+
+const readRegistry: Driver<Extract<SourceConfig, { type: "registry" }>> = async (
+  source,
+  context,
+) => {
+  const decoded = await readWorkspaceText(context.workspace, source.path);
+  if (decoded.text === undefined) return failed(decoded.problems);
+  const { records, problems } = parseRegistryYaml(
+    decoded.text,
+    { sourceId: source.id, file: toPosix(source.path) },
+    context.entities,
+  );
+  if (records === undefined) return failed(problems);
+  const { asOf, ...slice } = records;
+  const count = Object.values(slice).reduce((sum, list) => sum + list.length, 0);
+  return { slice, records: count, asOf, problems };
+};

@@ -1,0 +1,319 @@
+import { z } from "zod";
+import type { Problem } from "./errors.js";
+import { type LocatedYaml, problemAt } from "./yaml-document.js";
+import { zodIssueToProblem } from "./zod-problems.js";
+
+const CONFIG_HINT = "see schema/exec-intel.schema.json or docs/workspace.md";
+
+const slug = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*$/, "use lowercase letters, digits and dashes (e.g. `queen-of-sd`)");
+const relativePath = z.string().min(1, "give a path relative to the workspace folder");
+
+/** Where a delivered address comes from: a person with a name and an email. */
+const recipientSchema = z.strictObject({
+  name: z.string().min(1),
+  email: z.email("use a full email address such as ceo@example.com"),
+});
+
+const roleSchema = z.strictObject({
+  title: z.string().optional().describe("Display title of the role, e.g. Chief Executive Officer"),
+  recipients: z.array(recipientSchema).default([]),
+  expectedKpis: z
+    .array(slug)
+    .default([])
+    .describe("KPI ids this role expects to see; one with no observation is a missing KPI"),
+});
+
+const entitySchema = z.strictObject({
+  id: slug,
+  name: z.string().min(1).describe("Canonical name, spelled exactly as reports must spell it"),
+  kind: z
+    .enum(["business", "property", "service", "client-portfolio"])
+    .describe("business entities are the core companies; the others are ancillary domains"),
+  aliases: z.array(z.string().min(1)).default([]),
+  domains: z
+    .array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, "use a bare domain such as example.com"))
+    .default([]),
+  description: z.string().optional(),
+});
+
+const ledgerColumnsSchema = z
+  .strictObject({
+    date: z.string().min(1).describe("Header of the transaction date column"),
+    description: z.string().min(1),
+    amount: z.string().min(1).optional().describe("Signed amount column; or give debit and credit"),
+    debit: z.string().min(1).optional(),
+    credit: z.string().min(1).optional(),
+    currency: z.string().min(1).optional(),
+    account: z.string().min(1).optional().describe("Column naming the account of each row"),
+    reference: z.string().min(1).optional().describe("Column with the bank's own transaction id"),
+  })
+  .refine((c) => c.amount !== undefined || (c.debit !== undefined && c.credit !== undefined), {
+    message: "map either an `amount` column or both `debit` and `credit` columns",
+  });
+
+const csvOptions = {
+  delimiter: z.string().length(1).default(","),
+  encoding: z.enum(["utf8", "latin1"]).default("utf8"),
+  onBadRow: z
+    .enum(["fail", "skip"])
+    .default("fail")
+    .describe(
+      "fail: stop on the first bad row's file with every problem; skip: load the rest and list every skipped row",
+    ),
+};
+
+const sourceBase = {
+  id: slug,
+  path: relativePath,
+  staleAfterDays: z.number().int().positive().optional(),
+};
+
+/** Date formats a bank export may use; parsing is strict to the declared one. */
+export const DATE_FORMATS = [
+  "YYYY-MM-DD",
+  "YYYY-MM-DD HH:mm:ss",
+  "MM/DD/YYYY",
+  "DD/MM/YYYY",
+  "M/D/YYYY",
+  "D/M/YYYY",
+  "DD.MM.YYYY",
+] as const;
+
+const ledgerSourceSchema = z.strictObject({
+  ...sourceBase,
+  type: z.literal("ledger"),
+  entity: slug.describe("Entity whose money this export holds"),
+  account: z
+    .string()
+    .min(1)
+    .describe("The account this export belongs to, e.g. assets:bank:jada-checking"),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .default("USD"),
+  dateFormat: z.enum(DATE_FORMATS),
+  sign: z
+    .enum(["as-is", "inverted"])
+    .default("as-is")
+    .describe("inverted for card exports that show purchases as positive numbers"),
+  columns: ledgerColumnsSchema,
+  ...csvOptions,
+});
+
+const handoffsSourceSchema = z.strictObject({ ...sourceBase, type: z.literal("handoffs") });
+const registrySourceSchema = z.strictObject({ ...sourceBase, type: z.literal("registry") });
+const bookingsSourceSchema = z.strictObject({
+  ...sourceBase,
+  type: z.literal("bookings"),
+  ...csvOptions,
+});
+const kpisSourceSchema = z.strictObject({
+  ...sourceBase,
+  type: z.literal("kpis"),
+  targets: relativePath
+    .optional()
+    .describe("CSV of KPI targets with the same columns as observations"),
+  ...csvOptions,
+});
+
+const sourceSchema = z.discriminatedUnion("type", [
+  ledgerSourceSchema,
+  handoffsSourceSchema,
+  registrySourceSchema,
+  bookingsSourceSchema,
+  kpisSourceSchema,
+]);
+
+const categoryRuleSchema = z.strictObject({
+  match: z
+    .string()
+    .min(1)
+    .describe("Case-insensitive regular expression tested against the description"),
+  account: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*(:[a-z0-9-]+)+$/, "use a colon path such as expenses:vessel:fuel"),
+  entity: slug.optional().describe("Only apply to this entity's transactions"),
+});
+
+const tenantSchema = z.strictObject({
+  id: slug,
+  name: z.string().min(1),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .default("USD"),
+  timezone: z.string().default("UTC"),
+  entities: z.array(entitySchema).min(1, "a tenant needs at least one entity"),
+  roles: z.record(slug, roleSchema),
+  sources: z.array(sourceSchema).default([]),
+  categories: z
+    .array(categoryRuleSchema)
+    .default([])
+    .describe("Categorisation rules, first match wins"),
+});
+
+const transportSchema = z
+  .strictObject({ driver: z.enum(["outbox", "smtp", "ses"]).default("outbox") })
+  .default({ driver: "outbox" });
+const archiveSchema = z
+  .strictObject({ driver: z.enum(["fs", "s3"]).default("fs") })
+  .default({ driver: "fs" });
+const scheduleSchema = z
+  .strictObject({ cron: z.string().optional(), timezone: z.string().optional() })
+  .optional();
+
+/** The whole `exec-intel.yaml`: one schema for validation and for the editor JSON Schema. */
+export const configSchema = z.strictObject({
+  version: z.literal(1).describe("Config format version"),
+  stateDir: relativePath
+    .default(".exec-intel")
+    .describe("Where state, outbox and local archive live"),
+  staleAfterDays: z
+    .number()
+    .int()
+    .positive()
+    .default(45)
+    .describe("A source older than this at period end is stale"),
+  tenants: z.array(tenantSchema).min(1, "declare at least one tenant"),
+  transport: transportSchema,
+  archive: archiveSchema,
+  schedule: scheduleSchema,
+});
+
+/** Validated workspace configuration. */
+export type Config = z.output<typeof configSchema>;
+/** One tenant of the workspace. */
+export type TenantConfig = Config["tenants"][number];
+/** One configured data source. */
+export type SourceConfig = TenantConfig["sources"][number];
+/** A ledger export's mapping and conventions. */
+export type LedgerSourceConfig = z.output<typeof ledgerSourceSchema>;
+/** A categorisation rule. */
+export type CategoryRule = z.output<typeof categoryRuleSchema>;
+/** An entity as configured. */
+export type EntityConfig = TenantConfig["entities"][number];
+/** A strict date format name. */
+export type DateFormat = (typeof DATE_FORMATS)[number];
+
+/** JSON Schema of the config file, for editors (written to schema/exec-intel.schema.json). */
+export function configJsonSchema(): unknown {
+  return z.toJSONSchema(configSchema, { io: "input", target: "draft-2020-12" });
+}
+
+/**
+ * Validates parsed YAML as a config; returns the typed config or every problem at once,
+ * including cross-field ones (duplicate ids, unknown entities, bad regexes).
+ */
+export function validateConfig(
+  value: unknown,
+  yaml: LocatedYaml,
+): { config: Config; problems: [] } | { config: undefined; problems: Problem[] } {
+  const parsed = configSchema.safeParse(value);
+  if (!parsed.success) {
+    return {
+      config: undefined,
+      problems: parsed.error.issues.map((i) => zodIssueToProblem(i, yaml, CONFIG_HINT)),
+    };
+  }
+  const problems = checkReferences(parsed.data, yaml);
+  return problems.length > 0
+    ? { config: undefined, problems }
+    : { config: parsed.data, problems: [] };
+}
+
+function checkReferences(config: Config, yaml: LocatedYaml): Problem[] {
+  const problems: Problem[] = [];
+  const at = (path: PropertyKey[], message: string, hint: string): void => {
+    problems.push(problemAt(yaml, path, message, hint));
+  };
+  const unique = (
+    values: readonly string[],
+    path: (i: number) => PropertyKey[],
+    what: string,
+  ): void => {
+    for (const i of findDuplicates(values))
+      at(
+        path(i),
+        `duplicate ${what} "${values[i]}"`,
+        `give every ${what.replace(/ id$/, "")} its own id`,
+      );
+  };
+
+  unique(
+    config.tenants.map((t) => t.id),
+    (i) => ["tenants", i, "id"],
+    "tenant id",
+  );
+  config.tenants.forEach((tenant, t) => {
+    const base = ["tenants", t];
+    unique(
+      tenant.entities.map((e) => e.id),
+      (i) => [...base, "entities", i, "id"],
+      "entity id",
+    );
+    unique(
+      tenant.sources.map((s) => s.id),
+      (i) => [...base, "sources", i, "id"],
+      "source id",
+    );
+    const names = tenant.entities.flatMap((e) =>
+      [e.name, ...e.aliases].map((n) => n.toLowerCase()),
+    );
+    for (const i of findDuplicates(names)) {
+      at(
+        [...base, "entities"],
+        `entity name or alias "${names[i]}" is used twice`,
+        "names and aliases must identify one entity",
+      );
+    }
+    const entityIds = new Set(tenant.entities.map((e) => e.id));
+    const known = [...entityIds].join(", ");
+    tenant.sources.forEach((source, s) => {
+      if (source.type === "ledger" && !entityIds.has(source.entity)) {
+        at(
+          [...base, "sources", s, "entity"],
+          `unknown entity "${source.entity}"`,
+          `use one of: ${known}`,
+        );
+      }
+    });
+    tenant.categories.forEach((rule, r) => {
+      if (rule.entity !== undefined && !entityIds.has(rule.entity)) {
+        at(
+          [...base, "categories", r, "entity"],
+          `unknown entity "${rule.entity}"`,
+          `use one of: ${known}`,
+        );
+      }
+      const invalid = regexError(rule.match);
+      if (invalid !== undefined) at([...base, "categories", r, "match"], invalid, REGEX_HINT);
+    });
+  });
+  return problems;
+}
+
+/** Hint for a pattern that does not compile. */
+export const REGEX_HINT = "escape special characters such as ( ) [ ] with a backslash";
+
+/** The reason a case-insensitive pattern does not compile, or undefined when it does. */
+export function regexError(pattern: string): string | undefined {
+  try {
+    new RegExp(pattern, "i");
+    return undefined;
+  } catch (error) {
+    return `invalid regular expression: ${(error as Error).message}`;
+  }
+}
+
+/** Indexes of values that already appeared earlier in the list. */
+export function findDuplicates<T>(values: readonly T[]): number[] {
+  const seen = new Set<T>();
+  const repeats: number[] = [];
+  values.forEach((value, index) => {
+    if (seen.has(value)) repeats.push(index);
+    seen.add(value);
+  });
+  return repeats;
+}

@@ -1,0 +1,307 @@
+/** Where a record came from: enough to open the file at the right line. */
+export interface Provenance {
+  sourceId: string;
+  /** Workspace-relative path. */
+  file: string;
+  /** 1-based line of the record in the file, when it has one. */
+  line?: number;
+  /** The date the record describes the world as of (YYYY-MM-DD). */
+  asOf: string;
+}
+
+/** Every record in the model carries its provenance. */
+export interface Traced {
+  provenance: Provenance;
+}
+
+/** A business entity or ancillary domain, as configured. */
+export interface Entity {
+  id: string;
+  name: string;
+  kind: "business" | "property" | "service" | "client-portfolio";
+  aliases: string[];
+  domains: string[];
+  description?: string;
+}
+
+/** Something the owner holds: a vessel, a property, a domain, an email list, equipment. */
+export interface Asset extends Traced {
+  id: string;
+  entity: string;
+  kind: "vessel" | "property" | "domain" | "email-list" | "equipment" | "software" | "other";
+  name: string;
+  /** For email lists: subscribed contacts. */
+  contacts?: number;
+  notes?: string;
+}
+
+/** A way an entity earns money, with how it is priced and how it is billed. */
+export interface RevenueStream extends Traced {
+  id: string;
+  entity: string;
+  name: string;
+  pricing: {
+    model:
+      | "per-unit"
+      | "hourly"
+      | "retainer"
+      | "subscription"
+      | "fixed-fee"
+      | "commission"
+      | "none";
+    /** Price per unit, in cents. */
+    priceCents?: number;
+    unit?: string;
+    /** Variable cost of delivering one unit, in cents. */
+    variableCostCents?: number;
+  };
+  billing: {
+    model: "stripe" | "invoice" | "pos" | "ota-payout" | "cash" | "none";
+    system?: string;
+  };
+}
+
+/** A person around the business: role, equity, agreements, transition plans. */
+export interface Person extends Traced {
+  id: string;
+  name: string;
+  role: string;
+  entities: string[];
+  keyPerson: boolean;
+  equity: { status: "documented" | "undocumented" | "none"; percent?: number; note?: string };
+  agreements: { kind: string; status: "signed" | "draft" | "missing" | "verbal" }[];
+  transitionPlan?: string;
+}
+
+/** A component of an entity's technology stack. */
+export interface SystemComponent extends Traced {
+  id: string;
+  entity: string;
+  name: string;
+  kind:
+    | "frontend"
+    | "backend"
+    | "database"
+    | "storage"
+    | "cdn"
+    | "hosting"
+    | "auth"
+    | "analytics"
+    | "billing"
+    | "email"
+    | "dashboard"
+    | "other";
+  technology: string;
+  version?: string;
+  hosting?: string;
+  region?: string;
+  repo?: string;
+  /** Monthly cost range in cents, when known. */
+  monthlyCostCents?: { low: number; high: number };
+  /** Monthly savings available by a known change, in cents. */
+  savings?: { monthlyCents: number; action: string }[];
+}
+
+/** A place an entity can be found or booked: website, GBP, OTA, social, email list. */
+export interface Channel extends Traced {
+  id: string;
+  entity: string;
+  kind:
+    | "website"
+    | "google-business-profile"
+    | "ota"
+    | "social"
+    | "email-list"
+    | "directory"
+    | "other";
+  name: string;
+  status: "listed" | "not-listed" | "planned" | "suspended";
+  url?: string;
+  /** Document ids that must be valid before listing. */
+  prerequisites: string[];
+  /** Preferred order among channels of the same kind (1 = first). */
+  priority?: number;
+}
+
+/** A document the business needs (certificate of insurance, licence, crew certificate). */
+export interface BusinessDocument extends Traced {
+  id: string;
+  entity: string;
+  name: string;
+  status: "valid" | "missing" | "expired" | "pending";
+  expires?: string;
+}
+
+/** One bank, card or payment-processor line, normalised. */
+export interface Transaction extends Traced {
+  id: string;
+  entity: string;
+  /** YYYY-MM-DD */
+  date: string;
+  description: string;
+  /** Signed, in minor units: inflow positive, outflow negative. */
+  amountCents: number;
+  currency: string;
+  /** The account the export belongs to (bank, card, processor). */
+  sourceAccount: string;
+  /** The category account from the rules, or undefined when no rule matched. */
+  category?: string;
+}
+
+/** A booking or order, with its money and its service dates. */
+export interface Booking extends Traced {
+  id: string;
+  entity: string;
+  stream?: string;
+  customer: string;
+  channel: string;
+  bookedOn: string;
+  serviceStart: string;
+  serviceEnd: string;
+  status: "inquiry" | "quoted" | "confirmed" | "completed" | "cancelled";
+  totalCents: number;
+  depositCents: number;
+  paidCents: number;
+}
+
+/** A KPI value for a period (YYYY-MM), actual or target. */
+export interface KpiValue extends Traced {
+  kpi: string;
+  /** Undefined for tenant-wide KPIs. */
+  entity?: string;
+  period: string;
+  value: number;
+  unit: string;
+}
+
+/** The heading a handoff item sat under. */
+export type HandoffSection = "state" | "issue" | "decision" | "risk" | "next-step" | "other";
+
+/** One list item of a handoff note, typed by its section, with its tags. */
+export interface HandoffItem extends Traced {
+  section: HandoffSection;
+  text: string;
+  /** Topic tags such as `security`, lowercased, without brackets. */
+  tags: string[];
+  severity?: "critical" | "high" | "medium" | "low";
+}
+
+/** A handoff note: front matter plus its typed items. */
+export interface HandoffNote extends Traced {
+  id: string;
+  entity: string;
+  title: string;
+  updated: string;
+  owner?: string;
+  stack: string[];
+  items: HandoffItem[];
+}
+
+/** A financial rule to check the ledger against. */
+export interface Policy extends Traced {
+  id: string;
+  description: string;
+  kind: "forbid-spend" | "capital-for-revenue-only" | "max-monthly-spend";
+  /** Case-insensitive pattern over transaction descriptions. */
+  match?: string;
+  /** Category accounts the rule applies to (prefix match). */
+  accounts: string[];
+  limitCents?: number;
+}
+
+/** A spend the owner plans, to be tiered by the capital-deployment framework. */
+export interface PlannedSpend extends Traced {
+  id: string;
+  entity: string;
+  description: string;
+  amountCents: number;
+  cadence: "once" | "monthly" | "yearly";
+  revenueProducing: boolean;
+  /** Document or channel ids this spend depends on. */
+  dependsOn: string[];
+}
+
+/** A marketing campaign with low/high conversion assumptions. */
+export interface Campaign extends Traced {
+  id: string;
+  entity: string;
+  kind: "email-blast" | "ads" | "ota-launch" | "seo";
+  name: string;
+  /** Asset id of the audience (e.g. the email list). */
+  audience?: string;
+  valuePerConversionCents: number;
+  assumptions: { low: FunnelRates; high: FunnelRates };
+}
+
+/** Funnel rates as fractions between 0 and 1. */
+export interface FunnelRates {
+  open: number;
+  click: number;
+  conversion: number;
+}
+
+/** How current one source is relative to the period being reported. */
+export interface SourceFreshness {
+  sourceId: string;
+  type: string;
+  records: number;
+  /** Latest date the source's data covers, or undefined when it holds nothing. */
+  asOf?: string;
+  /** Days between asOf and the end of the reported period (negative when data runs past it). */
+  ageDays?: number;
+  status: "fresh" | "stale" | "empty";
+}
+
+/** Everything known about one tenant, from every source, with provenance. */
+export interface TenantModel {
+  tenant: { id: string; name: string; currency: string; timezone: string };
+  entities: Entity[];
+  assets: Asset[];
+  revenueStreams: RevenueStream[];
+  people: Person[];
+  systems: SystemComponent[];
+  channels: Channel[];
+  documents: BusinessDocument[];
+  transactions: Transaction[];
+  bookings: Booking[];
+  kpiObservations: KpiValue[];
+  kpiTargets: KpiValue[];
+  handoffs: HandoffNote[];
+  policies: Policy[];
+  plannedSpends: PlannedSpend[];
+  campaigns: Campaign[];
+  freshness: SourceFreshness[];
+}
+
+/** The record collections of a tenant model, by name (used for counts). */
+export const RECORD_COLLECTIONS = [
+  "entities",
+  "assets",
+  "revenueStreams",
+  "people",
+  "systems",
+  "channels",
+  "documents",
+  "transactions",
+  "bookings",
+  "kpiObservations",
+  "kpiTargets",
+  "handoffs",
+  "policies",
+  "plannedSpends",
+  "campaigns",
+] as const satisfies readonly (keyof TenantModel)[];
+
+/** Name of a record collection. */
+export type RecordCollection = (typeof RECORD_COLLECTIONS)[number];
+
+/** Record counts of a model per collection, plus the handoff items by section. */
+export function countRecords(
+  model: TenantModel,
+): Record<RecordCollection | "handoffItems", number> {
+  const counts = Object.fromEntries(RECORD_COLLECTIONS.map((name) => [name, model[name].length]));
+  return {
+    ...(counts as Record<RecordCollection, number>),
+    handoffItems: model.handoffs.reduce((sum, note) => sum + note.items.length, 0),
+  };
+}

@@ -1,0 +1,52 @@
+import type { z } from "zod";
+import type { Problem } from "./errors.js";
+import { type LocatedYaml, locate } from "./yaml-document.js";
+
+/** Turns a zod issue on a YAML document into a located problem with a hint. */
+export function zodIssueToProblem(
+  issue: z.core.$ZodIssue,
+  yaml: LocatedYaml,
+  schemaHint = "see docs/workspace.md for the allowed form",
+): Problem {
+  const path = issue.path as PropertyKey[];
+  const key = path.length > 0 ? path.join(".") : "(top level)";
+  return {
+    file: yaml.file,
+    ...locate(yaml, path),
+    message: `${key}: ${describeIssue(issue)}`,
+    hint: hintFor(issue, schemaHint),
+    severity: "error",
+  };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "unrecognized_keys":
+      return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+    case "invalid_type":
+      return issue.input === undefined
+        ? `missing required value (${issue.expected})`
+        : `expected ${issue.expected}, got ${JSON.stringify(issue.input)}`;
+    case "invalid_value":
+      return `${JSON.stringify(issue.input)} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "invalid_union":
+      return "does not match any allowed form";
+    default:
+      return issue.message;
+  }
+}
+
+function hintFor(issue: z.core.$ZodIssue, schemaHint: string): string {
+  switch (issue.code) {
+    case "unrecognized_keys":
+      return `check the spelling or remove the key; ${schemaHint}`;
+    case "invalid_type":
+      return issue.input === undefined
+        ? "add the missing key"
+        : `write a value of type ${issue.expected}`;
+    case "invalid_value":
+      return "pick one of the listed values";
+    default:
+      return schemaHint;
+  }
+}

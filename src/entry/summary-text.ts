@@ -1,0 +1,33 @@
+import type { summariseWorkspace } from "../run.js";
+
+type Summary = ReturnType<typeof summariseWorkspace>;
+
+/** Human-readable version of the dry-run summary: counts per tenant and source freshness. */
+export function formatModelSummary(summary: Summary): string {
+  const lines = [
+    `Dry run ${summary.runId} for ${summary.period}: nothing written, nothing sent.`,
+    "",
+  ];
+  for (const tenant of summary.tenants) {
+    lines.push(`${tenant.name} (${tenant.id})`);
+    const counts = Object.entries(tenant.counts).filter(([, n]) => n > 0);
+    const width = Math.max(...counts.map(([name]) => name.length));
+    for (const [name, count] of counts)
+      lines.push(`  ${name.padEnd(width)}  ${String(count).padStart(7)}`);
+    lines.push(
+      `  ${"uncategorised".padEnd(width)}  ${String(tenant.uncategorisedTransactions).padStart(7)}  transactions with no category rule`,
+    );
+    lines.push("  sources:");
+    for (const source of tenant.sources) {
+      const age =
+        source.asOf === undefined
+          ? "no data"
+          : `as of ${source.asOf} (${source.ageDays} days before period end)`;
+      lines.push(
+        `    ${source.status.padEnd(5)}  ${source.sourceId} [${source.type}] ${source.records} records, ${age}`,
+      );
+    }
+    lines.push("");
+  }
+  return `${lines.join("\n")}\n`;
+}
