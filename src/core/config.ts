@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Problem } from "./errors.js";
+import { type Problem, sortProblems } from "./errors.js";
 import { type LocatedYaml, problemAt } from "./yaml-document.js";
 import { zodIssueToProblem } from "./zod-problems.js";
 
@@ -197,11 +197,6 @@ export type EntityConfig = TenantConfig["entities"][number];
 /** A strict date format name. */
 export type DateFormat = (typeof DATE_FORMATS)[number];
 
-/** JSON Schema of the config file, for editors (written to schema/exec-intel.schema.json). */
-export function configJsonSchema(): unknown {
-  return z.toJSONSchema(configSchema, { io: "input", target: "draft-2020-12" });
-}
-
 /**
  * Validates parsed YAML as a config; returns the typed config or every problem at once,
  * including cross-field ones (duplicate ids, unknown entities, bad regexes).
@@ -210,16 +205,18 @@ export function validateConfig(
   value: unknown,
   yaml: LocatedYaml,
 ): { config: Config; problems: [] } | { config: undefined; problems: Problem[] } {
-  const parsed = configSchema.safeParse(value);
+  const parsed = configSchema.safeParse(value, { reportInput: true });
   if (!parsed.success) {
     return {
       config: undefined,
-      problems: parsed.error.issues.map((i) => zodIssueToProblem(i, yaml, CONFIG_HINT)),
+      problems: sortProblems(
+        parsed.error.issues.map((i) => zodIssueToProblem(i, yaml, CONFIG_HINT)),
+      ),
     };
   }
   const problems = checkReferences(parsed.data, yaml);
   return problems.length > 0
-    ? { config: undefined, problems }
+    ? { config: undefined, problems: sortProblems(problems) }
     : { config: parsed.data, problems: [] };
 }
 

@@ -24,7 +24,7 @@ export class InputError extends Error {
       options,
     );
     this.name = "InputError";
-    this.problems = problems;
+    this.problems = sortProblems(problems);
   }
 }
 
@@ -73,4 +73,14 @@ export function formatProblem(p: Problem): string {
 
 function dropUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Orders problems by file, then line, then column, keeping the original order otherwise. */
+export function sortProblems(problems: readonly Problem[]): Problem[] {
+  return [...problems].sort(
+    (a, b) =>
+      a.file.localeCompare(b.file) ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.column ?? 0) - (b.column ?? 0),
+  );
 }

@@ -7,13 +7,14 @@ export function zodIssueToProblem(
   issue: z.core.$ZodIssue,
   yaml: LocatedYaml,
   schemaHint = "see docs/workspace.md for the allowed form",
+  prefix = "",
 ): Problem {
   const path = issue.path as PropertyKey[];
   const key = path.length > 0 ? path.join(".") : "(top level)";
   return {
     file: yaml.file,
     ...locate(yaml, path),
-    message: `${key}: ${describeIssue(issue)}`,
+    message: `${prefix}${key}: ${describeIssue(issue)}`,
     hint: hintFor(issue, schemaHint),
     severity: "error",
   };

@@ -3,7 +3,7 @@ import { createCategoriser } from "../../core/categorise.js";
 import type { SourceConfig, TenantConfig } from "../../core/config.js";
 import { createEntityResolver, type EntityResolver } from "../../core/entity-resolver.js";
 import { hasErrors, type Problem, warning } from "../../core/errors.js";
-import { assessFreshness, latestDate, periodEnd } from "../../core/freshness.js";
+import { assessFreshness, latestDate } from "../../core/freshness.js";
 import type { Entity, TenantModel } from "../../core/model/index.js";
 import { parseBookingsCsv } from "./bookings-csv.js";
 import { parseHandoffNote } from "./handoff-markdown.js";
@@ -187,7 +187,7 @@ const readKpis: Driver<Extract<SourceConfig, { type: "kpis" }>> = async (source,
   const kpiTargets = targets?.values ?? [];
   problems.push(...(observations?.problems ?? []), ...(targets?.problems ?? []));
   // Targets look ahead by design, so only observations say how current the source is.
-  const asOf = latestDate(kpiObservations.map((o) => periodEnd(o.period)));
+  const asOf = latestDate(kpiObservations.map((o) => o.provenance.asOf));
   return {
     slice: { kpiObservations, kpiTargets },
     records: kpiObservations.length + kpiTargets.length,

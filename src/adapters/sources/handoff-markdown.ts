@@ -8,6 +8,7 @@ import type { EntityResolver } from "../../core/entity-resolver.js";
 import { type Problem, problem } from "../../core/errors.js";
 import type { HandoffItem, HandoffNote, HandoffSection } from "../../core/model/index.js";
 import { locate, parseLocatedYaml } from "../../core/yaml-document.js";
+import { zodIssueToProblem } from "../../core/zod-problems.js";
 import { parseDate } from "./values.js";
 
 const frontMatterSchema = z.strictObject({
@@ -70,21 +71,13 @@ export function parseHandoffNote(
   const shift = (p: Problem): Problem =>
     p.line !== undefined ? { ...p, line: p.line + offset } : p;
   if (parsed.problems.length > 0) return { problems: parsed.problems.map(shift) };
-  const front = frontMatterSchema.safeParse(parsed.yaml.document.toJS());
+  const front = frontMatterSchema.safeParse(parsed.yaml.document.toJS(), { reportInput: true });
   if (!front.success) {
+    const hint =
+      "front matter takes entity, updated (YYYY-MM-DD), and optionally title, owner, stack, tags";
     return {
       problems: front.error.issues.map((issue) =>
-        shift({
-          file,
-          ...locate(parsed.yaml, issue.path as PropertyKey[]),
-          message:
-            `front matter ${issue.path.join(".") || ""}: ${issue.code === "unrecognized_keys" ? `unknown key ${issue.keys.join(", ")}` : issue.input === undefined ? "missing required value" : issue.message}`.replace(
-              " :",
-              ":",
-            ),
-          hint: "front matter takes entity, updated (YYYY-MM-DD), and optionally title, owner, stack, tags",
-          severity: "error",
-        }),
+        shift(zodIssueToProblem(issue, parsed.yaml, hint, "front matter ")),
       ),
     };
   }

@@ -1,5 +1,6 @@
 import type { EntityResolver } from "../../core/entity-resolver.js";
 import type { Problem } from "../../core/errors.js";
+import { periodEnd } from "../../core/freshness.js";
 import type { KpiValue } from "../../core/model/index.js";
 import { type RowResult, readCsvTable } from "./csv-table.js";
 import { isPeriod, parseDecimal } from "./values.js";
@@ -59,7 +60,7 @@ export function parseKpiCsv(
           sourceId: options.sourceId,
           file: options.file,
           line: row.line,
-          asOf: `${period}-01`,
+          asOf: periodEnd(period),
         },
       };
       if (entity !== undefined) record.entity = entity;

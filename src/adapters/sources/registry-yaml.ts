@@ -1,6 +1,6 @@
 import { findDuplicates, REGEX_HINT, regexError } from "../../core/config.js";
 import type { EntityResolver } from "../../core/entity-resolver.js";
-import { type Problem, problem } from "../../core/errors.js";
+import { type Problem, problem, sortProblems } from "../../core/errors.js";
 import type { TenantModel } from "../../core/model/index.js";
 import { type LocatedYaml, lineOf, parseLocatedYaml, problemAt } from "../../core/yaml-document.js";
 import { zodIssueToProblem } from "../../core/zod-problems.js";
@@ -35,12 +35,14 @@ export function parseRegistryYaml(
     };
   const { yaml, problems: syntax } = parseLocatedYaml(text, file);
   if (syntax.length > 0) return { problems: syntax };
-  const parsed = registrySchema.safeParse(yaml.document.toJS());
+  const parsed = registrySchema.safeParse(yaml.document.toJS(), { reportInput: true });
   if (!parsed.success)
-    return { problems: parsed.error.issues.map((issue) => zodIssueToProblem(issue, yaml)) };
+    return {
+      problems: sortProblems(parsed.error.issues.map((issue) => zodIssueToProblem(issue, yaml))),
+    };
   const data = parsed.data;
   const problems = checkRegistry(data, yaml, entities);
-  if (problems.length > 0) return { problems };
+  if (problems.length > 0) return { problems: sortProblems(problems) };
 
   const entity = (ref: string) => entities.resolve(ref) as string;
   const at = (section: string, index: number) => ({
