@@ -1,28 +1,30 @@
 import type { CategoryRule } from "./config.js";
 
-/** Maps a transaction's description (for an entity) to a category account, or undefined. */
-export type Categoriser = (entity: string, description: string) => string | undefined;
+/** Maps a transaction description to a category account for one entity, or undefined. */
+export type Categoriser = (description: string) => string | undefined;
 
 /**
- * Compiles categorisation rules (first match wins, case-insensitive). Results are memoised
- * per entity and description because bank exports repeat the same merchants thousands of times.
+ * Compiles categorisation rules (first match wins, case-insensitive) and returns, per entity,
+ * a categoriser. Results are memoised by description because bank exports repeat the same
+ * merchants thousands of times.
  */
-export function createCategoriser(rules: readonly CategoryRule[]): Categoriser {
+export function createCategoriser(rules: readonly CategoryRule[]): (entity: string) => Categoriser {
   const compiled = rules.map((rule) => ({
     pattern: new RegExp(rule.match, "i"),
     account: rule.account,
     entity: rule.entity,
   }));
-  const memo = new Map<string, string | null>();
-  return (entity, description) => {
-    const key = `${entity}\u0000${description}`;
-    const cached = memo.get(key);
-    if (cached !== undefined) return cached ?? undefined;
-    const hit = compiled.find(
-      (rule) =>
-        (rule.entity === undefined || rule.entity === entity) && rule.pattern.test(description),
+  return (entity) => {
+    const applicable = compiled.filter(
+      (rule) => rule.entity === undefined || rule.entity === entity,
     );
-    memo.set(key, hit?.account ?? null);
-    return hit?.account;
+    const memo = new Map<string, string | null>();
+    return (description) => {
+      const cached = memo.get(description);
+      if (cached !== undefined) return cached ?? undefined;
+      const account = applicable.find((rule) => rule.pattern.test(description))?.account;
+      memo.set(description, account ?? null);
+      return account;
+    };
   };
 }

@@ -7,6 +7,7 @@ import {
   type Node,
   parseDocument,
   visit,
+  type YAMLError,
 } from "yaml";
 import { type Problem, problem } from "./errors.js";
 
@@ -26,7 +27,7 @@ export function parseLocatedYaml(
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const problems: Problem[] = [];
   for (const error of document.errors) {
-    const pos = lineCounter.linePos(error.pos[0]);
+    const pos = lineCounter.linePos(errorOffset(error, text));
     problems.push(
       problem(
         file,
@@ -42,6 +43,59 @@ export function parseLocatedYaml(
   return { yaml: { file, document, lineCounter }, problems };
 }
 
+/**
+ * Where to point for a YAML error. The parser reports an unclosed quote at the end of the
+ * file; the fault is the opening quote, which is the last unescaped quote of that kind.
+ */
+function errorOffset(error: YAMLError, text: string): number {
+  const quote = /Missing closing (["'])quote/.exec(error.message)?.[1];
+  if (quote === undefined) return error.pos[0];
+  for (let i = Math.min(error.pos[0], text.length - 1); i >= 0; i--) {
+    if (text[i] === quote && text[i - 1] !== "\\") return i;
+  }
+  return error.pos[0];
+}
+
+/**
+ * Converts the document to plain values. Aliases whose anchor is missing, and alias bombs,
+ * are problems rather than exceptions.
+ */
+export function toPlainValue(yaml: LocatedYaml): { value: unknown; problems: Problem[] } {
+  const problems: Problem[] = [];
+  visit(yaml.document, {
+    Alias(_key, node) {
+      if (node.resolve(yaml.document) === undefined) {
+        const pos = yaml.lineCounter.linePos(node.range?.[0] ?? 0);
+        problems.push(
+          problem(
+            yaml.file,
+            pos.line,
+            `YAML alias *${node.source} has no anchor &${node.source} before it`,
+            "define the anchor first, or write the value out",
+            pos.col,
+          ),
+        );
+      }
+    },
+  });
+  if (problems.length > 0) return { value: undefined, problems };
+  try {
+    return { value: yaml.document.toJS({ maxAliasCount: 1000 }), problems };
+  } catch (error) {
+    return {
+      value: undefined,
+      problems: [
+        problem(
+          yaml.file,
+          1,
+          `YAML cannot be expanded: ${(error as Error).message}`,
+          "use fewer nested aliases; write values out instead",
+        ),
+      ],
+    };
+  }
+}
+
 /** Line and column of the node at `path`, or of its nearest existing ancestor. */
 export function locate(
   yaml: LocatedYaml,
@@ -55,7 +109,8 @@ export function locate(
       return { line: pos.line, column: pos.col };
     }
   }
-  return {};
+  // Nothing located (e.g. a document that is only comments): point at the top of the file.
+  return { line: 1, column: 1 };
 }
 
 /** 1-based line of the node at `path` (or its nearest ancestor). */

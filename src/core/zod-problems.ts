@@ -28,10 +28,23 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       return issue.input === undefined
         ? `missing required value (${issue.expected})`
         : `expected ${issue.expected}, got ${JSON.stringify(issue.input)}`;
-    case "invalid_value":
-      return `${JSON.stringify(issue.input)} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
-    case "invalid_union":
+    case "invalid_value": {
+      const allowed = issue.values.map((v) => JSON.stringify(v)).join(", ");
+      return issue.input === undefined
+        ? `missing required value (one of ${allowed})`
+        : `${JSON.stringify(issue.input)} must be one of ${allowed}`;
+    }
+    case "invalid_union": {
+      const union = issue as typeof issue & { discriminator?: string; options?: unknown[] };
+      if (union.discriminator !== undefined && union.options !== undefined) {
+        const value = (issue.input as Record<string, unknown> | undefined)?.[union.discriminator];
+        const allowed = union.options.map((v) => JSON.stringify(v)).join(", ");
+        return value === undefined
+          ? `missing required value (one of ${allowed})`
+          : `${JSON.stringify(value)} must be one of ${allowed}`;
+      }
       return "does not match any allowed form";
+    }
     default:
       return issue.message;
   }
@@ -46,6 +59,7 @@ function hintFor(issue: z.core.$ZodIssue, schemaHint: string): string {
         ? "add the missing key"
         : `write a value of type ${issue.expected}`;
     case "invalid_value":
+    case "invalid_union":
       return "pick one of the listed values";
     default:
       return schemaHint;

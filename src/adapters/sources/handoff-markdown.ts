@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { EntityResolver } from "../../core/entity-resolver.js";
 import { type Problem, problem } from "../../core/errors.js";
 import type { HandoffItem, HandoffNote, HandoffSection } from "../../core/model/index.js";
-import { locate, parseLocatedYaml } from "../../core/yaml-document.js";
+import { locate, parseLocatedYaml, toPlainValue } from "../../core/yaml-document.js";
 import { zodIssueToProblem } from "../../core/zod-problems.js";
 import { parseDate } from "./values.js";
 
@@ -71,7 +71,9 @@ export function parseHandoffNote(
   const shift = (p: Problem): Problem =>
     p.line !== undefined ? { ...p, line: p.line + offset } : p;
   if (parsed.problems.length > 0) return { problems: parsed.problems.map(shift) };
-  const front = frontMatterSchema.safeParse(parsed.yaml.document.toJS(), { reportInput: true });
+  const plain = toPlainValue(parsed.yaml);
+  if (plain.problems.length > 0) return { problems: plain.problems.map(shift) };
+  const front = frontMatterSchema.safeParse(plain.value, { reportInput: true });
   if (!front.success) {
     const hint =
       "front matter takes entity, updated (YYYY-MM-DD), and optionally title, owner, stack, tags";

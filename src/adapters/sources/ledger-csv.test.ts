@@ -142,6 +142,13 @@ describe("parseLedgerCsv", () => {
     expect(problems[0]?.line).toBeGreaterThanOrEqual(2);
   });
 
+  it("keeps a stray quote inside an unquoted value literally, as spreadsheets do", () => {
+    const text = 'Date,Description,Amount\n10/06/2026,SYSCO "FOODS" 4411,-642.18\n';
+    const { transactions, problems } = parseLedgerCsv(text, source(), "f.csv", categorise);
+    expect(problems).toEqual([]);
+    expect(transactions[0]?.description).toBe('SYSCO "FOODS" 4411');
+  });
+
   it("recovers any description and amount a spreadsheet could write, with the right line numbers", () => {
     const row = fc.record({
       description: fc

@@ -10,8 +10,15 @@ export function parseLedgerCsv(
   text: string,
   source: LedgerSourceConfig,
   file: string,
-  categorise: Categoriser,
+  categoriserFor: (entity: string) => Categoriser,
 ): { transactions: Transaction[]; problems: Problem[] } {
+  const categorise = categoriserFor(source.entity);
+  // Exports repeat the same dates on many rows; parse each distinct date once.
+  const dates = new Map<string, string | undefined>();
+  const dateOf = (raw: string): string | undefined => {
+    if (!dates.has(raw)) dates.set(raw, parseDate(raw, source.dateFormat));
+    return dates.get(raw);
+  };
   const c = source.columns;
   const mapped = [
     c.date,
@@ -31,7 +38,7 @@ export function parseLedgerCsv(
     { file, delimiter: source.delimiter, onBadRow: source.onBadRow, required },
     (row): RowResult<Transaction> => {
       const rawDate = row.cell(c.date);
-      const date = parseDate(rawDate, source.dateFormat);
+      const date = dateOf(rawDate);
       if (date === undefined) {
         return {
           error: `date "${rawDate}" is not a valid ${source.dateFormat} date`,
@@ -85,7 +92,7 @@ export function parseLedgerCsv(
           column: c.description,
         };
       const reference = c.reference !== undefined ? row.cell(c.reference).trim() : "";
-      const category = categorise(source.entity, description);
+      const category = categorise(description);
       const transaction: Transaction = {
         id: reference !== "" ? `${source.id}:${reference}` : `${source.id}:${row.line}`,
         entity: source.entity,

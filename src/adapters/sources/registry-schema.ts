@@ -1,11 +1,18 @@
 import { z } from "zod";
+import { parseDate } from "./values.js";
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "use lowercase letters, digits and dashes");
 const entityRef = z.string().min(1).describe("Entity id, canonical name or alias");
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "use the date format YYYY-MM-DD");
+const isoDate = z
+  .string()
+  .refine(
+    (text) => parseDate(text, "YYYY-MM-DD") !== undefined,
+    "not a real date in the format YYYY-MM-DD",
+  );
 const dollars = z
   .number()
   .nonnegative()
+  .max(1e10, "amounts above 10,000,000,000 are not supported")
   .describe("Amount in the tenant currency, e.g. 1650 or 12.50");
 const rate = z.number().min(0).max(1).describe("A fraction between 0 and 1, e.g. 0.25 for 25%");
 const funnel = z.strictObject({ open: rate, click: rate, conversion: rate });

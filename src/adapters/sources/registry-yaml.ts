@@ -2,7 +2,13 @@ import { findDuplicates, REGEX_HINT, regexError } from "../../core/config.js";
 import type { EntityResolver } from "../../core/entity-resolver.js";
 import { type Problem, problem, sortProblems } from "../../core/errors.js";
 import type { TenantModel } from "../../core/model/index.js";
-import { type LocatedYaml, lineOf, parseLocatedYaml, problemAt } from "../../core/yaml-document.js";
+import {
+  type LocatedYaml,
+  lineOf,
+  parseLocatedYaml,
+  problemAt,
+  toPlainValue,
+} from "../../core/yaml-document.js";
 import { zodIssueToProblem } from "../../core/zod-problems.js";
 import { type RegistryFile, registrySchema } from "./registry-schema.js";
 
@@ -35,7 +41,9 @@ export function parseRegistryYaml(
     };
   const { yaml, problems: syntax } = parseLocatedYaml(text, file);
   if (syntax.length > 0) return { problems: syntax };
-  const parsed = registrySchema.safeParse(yaml.document.toJS(), { reportInput: true });
+  const plain = toPlainValue(yaml);
+  if (plain.problems.length > 0) return { problems: plain.problems };
+  const parsed = registrySchema.safeParse(plain.value, { reportInput: true });
   if (!parsed.success)
     return {
       problems: sortProblems(parsed.error.issues.map((issue) => zodIssueToProblem(issue, yaml))),

@@ -1,9 +1,9 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { parse as parseDotenv } from "dotenv";
 import { type Config, validateConfig } from "../../core/config.js";
 import { InputError, problem } from "../../core/errors.js";
-import { interpolateVariables, parseLocatedYaml } from "../../core/yaml-document.js";
+import { interpolateVariables, parseLocatedYaml, toPlainValue } from "../../core/yaml-document.js";
 import { readWorkspaceText } from "../sources/workspace-files.js";
 
 /** File name of the workspace configuration. */
@@ -17,6 +17,17 @@ export async function loadWorkspaceConfig(
   workspace: string,
   environment: Readonly<Record<string, string | undefined>>,
 ): Promise<Config> {
+  const folder = await stat(workspace).catch(() => undefined);
+  if (folder === undefined || !folder.isDirectory()) {
+    throw new InputError([
+      problem(
+        "(command line)",
+        undefined,
+        `workspace ${workspace} ${folder === undefined ? "does not exist" : "is not a folder"}`,
+        "pass the workspace folder with -w DIR, or create one with `exec-intel init DIR`",
+      ),
+    ]);
+  }
   const decoded = await readWorkspaceText(workspace, CONFIG_FILE);
   if (decoded.text === undefined) {
     const missing = decoded.problems.some((p) => p.message.includes("does not exist"));
@@ -48,7 +59,9 @@ export async function loadWorkspaceConfig(
   if (problems.length > 0) throw new InputError(problems);
   const missingVariables = interpolateVariables(yaml, env);
   if (missingVariables.length > 0) throw new InputError(missingVariables);
-  const result = validateConfig(yaml.document.toJS(), yaml);
+  const plain = toPlainValue(yaml);
+  if (plain.problems.length > 0) throw new InputError(plain.problems);
+  const result = validateConfig(plain.value, yaml);
   if (result.config === undefined) throw new InputError(result.problems);
   return result.config;
 }
