@@ -2,15 +2,14 @@ import { randomUUID } from "node:crypto";
 import { Command, CommanderError, Option } from "commander";
 import { isPeriod } from "../adapters/sources/values.js";
 import { formatProblem, InputError, type Problem, problem } from "../core/errors.js";
-import { collectWorkspace, summariseWorkspace } from "../run.js";
-import { scaffoldWorkspace } from "./init.js";
 import { formatModelSummary } from "./summary-text.js";
 import { readPackageVersion } from "./version.js";
 
 /** Exit codes of the command-line contract (PRODUCT.md). */
 export const EXIT = { ok: 0, failure: 1, badInput: 2, gateBlocked: 3 } as const;
 
-interface Io {
+/** The process edges the CLI touches, injectable for tests. */
+export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   /** Progress lines go to a terminal only, never into pipes or --json output. */
@@ -45,6 +44,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .description("scaffold a small working workspace in DIR (default: current folder)")
     .argument("[dir]", "folder to create the workspace in", ".")
     .action(async (dir: string) => {
+      const { scaffoldWorkspace } = await import("./init.js");
       const created = await scaffoldWorkspace(dir);
       io.stdout(
         `Created a workspace in ${dir} (${created.length} files).\nNext: exec-intel validate -w ${dir}\n`,
@@ -58,6 +58,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .option("--period <YYYY-MM>", "period to judge freshness against (default: last month)")
     .action(async (options: { workspace: string; period?: string }) => {
       const period = resolvePeriod(options.period, io.now());
+      const { collectWorkspace } = await loadPipeline();
       const collected = await collectWorkspace({
         workspace: options.workspace,
         environment: io.env,
@@ -105,6 +106,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
           ]);
         }
         const period = resolvePeriod(options.period, io.now());
+        const { collectWorkspace, summariseWorkspace } = await loadPipeline();
         const collected = await collectWorkspace({
           workspace: options.workspace,
           environment: io.env,
@@ -127,6 +129,11 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     exitCode = handleError(error, io);
   }
   return exitCode;
+}
+
+/** The pipeline pulls in zod, remark and the CSV parser; `--help` should not pay for them. */
+function loadPipeline(): Promise<typeof import("../run.js")> {
+  return import("../run.js");
 }
 
 function handleError(error: unknown, io: Io): number {

@@ -22,7 +22,7 @@ export function formatModelSummary(summary: Summary): string {
       const age =
         source.asOf === undefined
           ? "no data"
-          : `as of ${source.asOf} (${source.ageDays} days before period end)`;
+          : `as of ${source.asOf} (${source.ageDays} day${source.ageDays === 1 ? "" : "s"} before period end)`;
       lines.push(
         `    ${source.status.padEnd(5)}  ${source.sourceId} [${source.type}] ${source.records} records, ${age}`,
       );

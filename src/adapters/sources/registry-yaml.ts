@@ -1,7 +1,7 @@
 import { findDuplicates, REGEX_HINT, regexError } from "../../core/config.js";
 import type { EntityResolver } from "../../core/entity-resolver.js";
 import { type Problem, problem, sortProblems } from "../../core/errors.js";
-import type { TenantModel } from "../../core/model/index.js";
+import { REGISTRY_COLLECTIONS, type TenantModel } from "../../core/model/index.js";
 import {
   type LocatedYaml,
   lineOf,
@@ -13,18 +13,9 @@ import { zodIssueToProblem } from "../../core/zod-problems.js";
 import { type RegistryFile, registrySchema } from "./registry-schema.js";
 
 /** The registry's share of the tenant model. */
-export type RegistryRecords = Pick<
-  TenantModel,
-  | "assets"
-  | "revenueStreams"
-  | "people"
-  | "systems"
-  | "channels"
-  | "documents"
-  | "policies"
-  | "plannedSpends"
-  | "campaigns"
-> & { asOf: string };
+export type RegistryRecords = Pick<TenantModel, (typeof REGISTRY_COLLECTIONS)[number]> & {
+  asOf: string;
+};
 
 const cents = (dollars: number) => Math.round(dollars * 100);
 
@@ -146,18 +137,7 @@ function checkRegistry(data: RegistryFile, yaml: LocatedYaml, entities: EntityRe
   const report = (path: PropertyKey[], message: string, hint: string): void => {
     problems.push(problemAt(yaml, path, message, hint));
   };
-  const sections = [
-    "assets",
-    "revenueStreams",
-    "people",
-    "systems",
-    "channels",
-    "documents",
-    "policies",
-    "plannedSpends",
-    "campaigns",
-  ] as const;
-  for (const section of sections) {
+  for (const section of REGISTRY_COLLECTIONS) {
     const list = data[section] as { id: string; entity?: string; entities?: string[] }[];
     for (const i of findDuplicates(list.map((r) => r.id))) {
       report(

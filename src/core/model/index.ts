@@ -273,23 +273,28 @@ export interface TenantModel {
   freshness: SourceFreshness[];
 }
 
-/** The record collections of a tenant model, by name (used for counts). */
-export const RECORD_COLLECTIONS = [
-  "entities",
+/** The collections the registry YAML fills. */
+export const REGISTRY_COLLECTIONS = [
   "assets",
   "revenueStreams",
   "people",
   "systems",
   "channels",
   "documents",
+  "policies",
+  "plannedSpends",
+  "campaigns",
+] as const satisfies readonly (keyof TenantModel)[];
+
+/** The record collections of a tenant model, by name (used for counts). */
+export const RECORD_COLLECTIONS = [
+  "entities",
+  ...REGISTRY_COLLECTIONS,
   "transactions",
   "bookings",
   "kpiObservations",
   "kpiTargets",
   "handoffs",
-  "policies",
-  "plannedSpends",
-  "campaigns",
 ] as const satisfies readonly (keyof TenantModel)[];
 
 /** Name of a record collection. */

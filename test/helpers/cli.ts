@@ -1,0 +1,52 @@
+import { cp, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Io, main } from "../../src/entry/cli.js";
+
+/** The reference workspace shipped in examples/. */
+export const PORTFOLIO = fileURLToPath(new URL("../../examples/portfolio/", import.meta.url));
+
+/** What one in-process CLI invocation printed and returned. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in-process with captured output, a fixed clock and a non-TTY stderr. */
+export async function runCli(
+  argv: string[],
+  options: { isTty?: boolean; env?: Record<string, string> } = {},
+): Promise<CliRun> {
+  let stdout = "";
+  let stderr = "";
+  const io: Io = {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    isTty: options.isTty ?? false,
+    env: options.env ?? {},
+    now: () => new Date("2026-11-21T08:00:00Z"),
+  };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}
+
+/** A fresh empty temp folder and its cleanup. */
+export async function makeTempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), "exec-intel-test-"));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Copies a workspace to a temp folder so a test can change its data; returns the path and a cleanup. */
+export async function copyWorkspace(
+  source: string,
+): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const temp = await makeTempDir();
+  await cp(source, temp.dir, { recursive: true });
+  return temp;
+}
