@@ -1,8 +1,12 @@
 import { collectTenantModel } from "./adapters/sources/collect.js";
 import { loadWorkspaceConfig } from "./adapters/workspace/config-file.js";
-import type { Config } from "./core/config.js";
 import { hasErrors, InputError, type Problem, problem } from "./core/errors.js";
+import { analyseTenant } from "./core/analysis/index.js";
+import type { Intelligence } from "./core/analysis/intelligence.js";
+import type { Config, TenantConfig } from "./core/config.js";
 import { countRecords, type TenantModel } from "./core/model/index.js";
+import type { ReportDocument } from "./core/reports/document.js";
+import { assembleReports } from "./core/reports/index.js";
 
 /** What the caller asks a run to cover. */
 export interface RunRequest {
@@ -58,18 +62,48 @@ export async function collectWorkspace(request: RunRequest): Promise<CollectedWo
   return { config, period: request.period, models, warnings: problems };
 }
 
-/** Machine-readable summary of a collected workspace (what `run --dry-run --json` prints for now). */
-export function summariseWorkspace(collected: CollectedWorkspace, runId: string) {
+/** One tenant's computed intelligence and the reports assembled from it. */
+export interface TenantReports {
+  model: TenantModel;
+  intelligence: Intelligence;
+  reports: ReportDocument[];
+}
+
+/** Analyses every collected tenant and assembles its reports (optionally only one role's). */
+export function composeReports(collected: CollectedWorkspace, report?: string): TenantReports[] {
+  return collected.models.map((model) => {
+    const tenant = collected.config.tenants.find((t) => t.id === model.tenant.id) as TenantConfig;
+    const intelligence = analyseTenant(model, tenant, collected.period);
+    return { model, intelligence, reports: assembleReports(intelligence, report) };
+  });
+}
+
+/** Machine-readable summary of a dry run: models, reports, figures and findings per tenant. */
+export function summariseRun(collected: CollectedWorkspace, composed: readonly TenantReports[], runId: string) {
   return {
     runId,
     dryRun: true,
     period: collected.period,
-    tenants: collected.models.map((model) => ({
+    tenants: composed.map(({ model, intelligence, reports }) => ({
       id: model.tenant.id,
       name: model.tenant.name,
       counts: countRecords(model),
       uncategorisedTransactions: model.transactions.filter((t) => t.category === undefined).length,
       sources: model.freshness,
+      figures: Object.fromEntries([...intelligence.figures.values()].map((f) => [f.id, { value: f.value, unit: f.unit, label: f.label }])),
+      reports: reports.map((document) => ({
+        id: document.id,
+        role: document.role,
+        title: document.title,
+        subject: document.subject,
+        sections: document.sections.map((section) => section.id),
+        figures: [...new Set(document.sections.flatMap((section) => section.blocks.flatMap((b) => (b.type === "figures" ? b.figures.map((f) => f.id) : []))))],
+        findings: document.sections
+          .flatMap((section) => section.blocks.flatMap((b) => (b.type === "findings" ? b.findings : [])))
+          .filter((f, i, all) => all.findIndex((g) => g.fingerprint === f.fingerprint) === i)
+          .map((f) => ({ id: f.fingerprint, category: f.category, severity: f.severity, title: f.title })),
+        validation: { status: "not-run" as const, reason: "the validation gate comes with a later issue" },
+      })),
     })),
     warnings: collected.warnings,
   };

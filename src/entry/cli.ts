@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { isPeriod } from "../adapters/sources/values.js";
 import { formatProblem, InputError, type Problem, problem } from "../core/errors.js";
@@ -88,33 +89,19 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .option("--dry-run", "collect and summarise without writing or sending anything")
     .addOption(new Option("--json", "print one machine-readable JSON summary on stdout"))
     .action(
-      async (options: {
-        workspace: string;
-        tenant?: string;
-        period?: string;
-        dryRun?: boolean;
-        json?: boolean;
-      }) => {
+      async (options: RunOptions & { dryRun?: boolean; json?: boolean }) => {
         if (options.dryRun !== true) {
           throw new InputError([
             problem(
               "(command line)",
               undefined,
-              "this build can only run with --dry-run: analyses, reports and delivery are not implemented yet",
-              "add --dry-run",
+              "this build can only run with --dry-run: validation gate, archive and delivery are not implemented yet",
+              "add --dry-run, or use `exec-intel preview` to write the reports to files",
             ),
           ]);
         }
-        const period = resolvePeriod(options.period, io.now());
-        const { collectWorkspace, summariseWorkspace } = await loadPipeline();
-        const collected = await collectWorkspace({
-          workspace: options.workspace,
-          environment: io.env,
-          period,
-          ...(options.tenant !== undefined ? { tenant: options.tenant } : {}),
-          onProgress: progress(io, options.json === true),
-        });
-        const summary = summariseWorkspace(collected, newRunId(io.now()));
+        const { composed, collected, pipeline } = await collectAndCompose(options, io, options.json === true);
+        const summary = pipeline.summariseRun(collected, composed, newRunId(io.now()));
         if (options.json === true) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
         else {
           reportWarnings(io, collected.warnings);
@@ -123,12 +110,56 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       },
     );
 
+  program
+    .command("preview")
+    .description("compute the reports and write them as Markdown and JSON files, sending nothing")
+    .option("-w, --workspace <dir>", "workspace folder", ".")
+    .option("--tenant <id>", "only this tenant")
+    .option("--report <role>", "only this report")
+    .option("--period <YYYY-MM>", "month to report on (default: last month)")
+    .option("--out <dir>", "output folder (default: <stateDir>/preview inside the workspace)")
+    .action(async (options: RunOptions & { out?: string }) => {
+      const { composed, collected } = await collectAndCompose(options, io, false);
+      const { writePreview } = await import("./preview.js");
+      const out = options.out ?? path.join(options.workspace, collected.config.stateDir, "preview");
+      const written = await writePreview(out, composed.flatMap((t) => t.reports));
+      io.stdout(`${written.map((file) => `wrote ${file}`).join("\n")}\n`);
+    });
+
   try {
     await program.parseAsync(argv as string[], { from: "user" });
   } catch (error) {
     exitCode = handleError(error, io);
   }
   return exitCode;
+}
+
+interface RunOptions {
+  workspace: string;
+  tenant?: string;
+  report?: string;
+  period?: string;
+}
+
+/** Collects the workspace and composes its reports; an unknown --report is bad input. */
+async function collectAndCompose(options: RunOptions, io: Io, json: boolean) {
+  const period = resolvePeriod(options.period, io.now());
+  const pipeline = await loadPipeline();
+  const collected = await pipeline.collectWorkspace({
+    workspace: options.workspace,
+    environment: io.env,
+    period,
+    ...(options.tenant !== undefined ? { tenant: options.tenant } : {}),
+    onProgress: progress(io, json),
+  });
+  if (options.report !== undefined) {
+    const roles = [...new Set(collected.config.tenants.flatMap((t) => Object.keys(t.roles)))];
+    if (!roles.includes(options.report)) {
+      throw new InputError([problem("(command line)", undefined, `no report "${options.report}" in the config`, `use one of: ${roles.join(", ")}`)]);
+    }
+  }
+  const composed = pipeline.composeReports(collected, options.report);
+  return { collected, composed, pipeline };
 }
 
 /** The pipeline pulls in zod, remark and the CSV parser; `--help` should not pay for them. */

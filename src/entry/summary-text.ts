@@ -1,6 +1,6 @@
-import type { summariseWorkspace } from "../run.js";
+import type { summariseRun } from "../run.js";
 
-type Summary = ReturnType<typeof summariseWorkspace>;
+type Summary = ReturnType<typeof summariseRun>;
 
 /** Human-readable version of the dry-run summary: counts per tenant and source freshness. */
 export function formatModelSummary(summary: Summary): string {
@@ -26,6 +26,10 @@ export function formatModelSummary(summary: Summary): string {
       lines.push(
         `    ${source.status.padEnd(5)}  ${source.sourceId} [${source.type}] ${source.records} records, ${age}`,
       );
+    }
+    lines.push("  reports:");
+    for (const report of tenant.reports) {
+      lines.push(`    ${report.id}: ${report.sections.length} sections, ${report.figures.length} figures, ${report.findings.length} findings — ${report.subject}`);
     }
     lines.push("");
   }

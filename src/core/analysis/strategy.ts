@@ -1,0 +1,6 @@
+import type { AnalysisContext, AnalysisOutput } from "./types.js";
+
+/** Strategy analysis (placeholder until implemented). */
+export function analyseStrategy(_context: AnalysisContext): AnalysisOutput {
+  return { figures: [], tables: [] };
+}

@@ -1,0 +1,93 @@
+import type { Figure, Finding, Table } from "../analysis/types.js";
+import type { Block, ChartSpec, ReportDocument, Section, TaskItem } from "../reports/document.js";
+import { formatValue } from "../reports/compose.js";
+
+/** Renders a report as Markdown for the archive and the dashboard (GitHub-flavoured tables). */
+export function renderMarkdown(document: ReportDocument): string {
+  const out: string[] = [
+    `# ${text(document.title)}`,
+    "",
+    `${text(document.tenant.name)} · ${document.period} · ${document.role.toUpperCase()} report · \`${document.id}\``,
+    "",
+    "Contents: " + document.sections.map((s) => `[${text(s.title)}](#${s.id})`).join(" · "),
+    "",
+  ];
+  for (const section of document.sections) out.push(...renderSection(section));
+  return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
+}
+
+function renderSection(section: Section): string[] {
+  const fresh = section.freshness;
+  const freshness =
+    fresh.status === "empty"
+      ? "_No data behind this section._"
+      : `_Data as of ${fresh.asOf ?? "unknown"}${fresh.status === "stale" ? " — **STALE**" : ""}._`;
+  return [`<a id="${section.id}"></a>`, `## ${text(section.title)}`, "", freshness, "", ...section.blocks.flatMap((b) => [...renderBlock(b), ""])];
+}
+
+function renderBlock(block: Block): string[] {
+  switch (block.type) {
+    case "paragraph":
+      return [text(block.text)];
+    case "figures":
+      return renderFigures(block.figures);
+    case "table":
+      return renderTable(block.table);
+    case "findings":
+      return block.findings.length === 0 ? [`_${text(block.emptyText)}_`] : block.findings.flatMap(renderFinding);
+    case "chart":
+      return renderChart(block.chart);
+    case "tasks":
+      return block.tasks.length === 0 ? [`_${text(block.emptyText)}_`] : block.tasks.map(renderTask);
+  }
+}
+
+function renderFigures(figures: readonly Figure[]): string[] {
+  return [
+    "| Figure | Value | As of | Basis |",
+    "|---|---:|---|---|",
+    ...figures.map((f) => `| ${cell(f.label)} | ${formatValue(f.value, f.unit)} | ${f.asOf} | ${cell(f.basis ?? "")} |`),
+  ];
+}
+
+function renderTable(table: Table): string[] {
+  const header = `| ${table.columns.map((c) => cell(c.label)).join(" | ")} |`;
+  const rule = `|${table.columns.map((c) => (c.unit !== undefined ? "---:" : "---")).join("|")}|`;
+  const rows = table.rows.map((row) => `| ${row.map((value, i) => (typeof value === "number" ? formatValue(value, table.columns[i]?.unit) : cell(value))).join(" | ")} |`);
+  return [`**${text(table.title)}**`, "", header, rule, ...rows];
+}
+
+function renderFinding(finding: Finding, index: number): string[] {
+  return [
+    `${index + 1}. **[${finding.severity.toUpperCase()}] ${text(finding.title)}**`,
+    ...finding.evidence.map((e) => `   - Evidence: ${text(e.text)} (${e.source.file}${e.source.line !== undefined ? `:${e.source.line}` : ""})`),
+    `   - Next action: ${text(finding.action)}`,
+    `   - Effort ${["", "hours", "days", "weeks"][finding.effort]}, impact ${["", "low", "material", "decisive"][finding.impact]} · \`${finding.fingerprint}\``,
+  ];
+}
+
+function renderChart(chart: ChartSpec): string[] {
+  const xs = [...new Set(chart.series.flatMap((s) => s.points.map((p) => p.x)))];
+  const table: Table = {
+    id: chart.id,
+    title: `${chart.title} (chart data)`,
+    columns: [{ key: "x", label: "" }, ...chart.series.map((s) => ({ key: s.name, label: s.name, unit: chart.unit }))],
+    rows: xs.map((x) => [x, ...chart.series.map((s) => s.points.find((p) => p.x === x)?.y ?? "")]),
+  };
+  return renderTable(table);
+}
+
+function renderTask(task: TaskItem): string {
+  const box = task.status === "done" ? "x" : " ";
+  const extra = [task.owner, task.due !== undefined ? `due ${task.due}` : undefined, task.status].filter(Boolean).join(", ");
+  return `- [${box}] ${text(task.title)} (${extra})`;
+}
+
+/** Escapes text from the workspace so it cannot inject HTML or break Markdown structure. */
+function text(value: string): string {
+  return value.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+}
+
+function cell(value: string): string {
+  return text(value).replaceAll("|", "\\|").replace(/\r?\n/g, " ");
+}

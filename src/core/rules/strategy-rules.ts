@@ -1,0 +1,4 @@
+import type { Rule } from "./rule.js";
+
+/** Strategy finding rules. */
+export const strategyRules: readonly Rule[] = [];
