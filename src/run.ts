@@ -1,9 +1,9 @@
 import { collectTenantModel } from "./adapters/sources/collect.js";
 import { loadWorkspaceConfig } from "./adapters/workspace/config-file.js";
-import { hasErrors, InputError, type Problem, problem } from "./core/errors.js";
 import { analyseTenant } from "./core/analysis/index.js";
 import type { Intelligence } from "./core/analysis/intelligence.js";
 import type { Config, TenantConfig } from "./core/config.js";
+import { hasErrors, InputError, type Problem, problem } from "./core/errors.js";
 import { countRecords, type TenantModel } from "./core/model/index.js";
 import type { ReportDocument } from "./core/reports/document.js";
 import { assembleReports } from "./core/reports/index.js";
@@ -79,7 +79,11 @@ export function composeReports(collected: CollectedWorkspace, report?: string): 
 }
 
 /** Machine-readable summary of a dry run: models, reports, figures and findings per tenant. */
-export function summariseRun(collected: CollectedWorkspace, composed: readonly TenantReports[], runId: string) {
+export function summariseRun(
+  collected: CollectedWorkspace,
+  composed: readonly TenantReports[],
+  runId: string,
+) {
   return {
     runId,
     dryRun: true,
@@ -90,19 +94,42 @@ export function summariseRun(collected: CollectedWorkspace, composed: readonly T
       counts: countRecords(model),
       uncategorisedTransactions: model.transactions.filter((t) => t.category === undefined).length,
       sources: model.freshness,
-      figures: Object.fromEntries([...intelligence.figures.values()].map((f) => [f.id, { value: f.value, unit: f.unit, label: f.label }])),
+      figures: Object.fromEntries(
+        [...intelligence.figures.values()].map((f) => [
+          f.id,
+          { value: f.value, unit: f.unit, label: f.label },
+        ]),
+      ),
       reports: reports.map((document) => ({
         id: document.id,
         role: document.role,
         title: document.title,
         subject: document.subject,
         sections: document.sections.map((section) => section.id),
-        figures: [...new Set(document.sections.flatMap((section) => section.blocks.flatMap((b) => (b.type === "figures" ? b.figures.map((f) => f.id) : []))))],
+        figures: [
+          ...new Set(
+            document.sections.flatMap((section) =>
+              section.blocks.flatMap((b) =>
+                b.type === "figures" ? b.figures.map((f) => f.id) : [],
+              ),
+            ),
+          ),
+        ],
         findings: document.sections
-          .flatMap((section) => section.blocks.flatMap((b) => (b.type === "findings" ? b.findings : [])))
+          .flatMap((section) =>
+            section.blocks.flatMap((b) => (b.type === "findings" ? b.findings : [])),
+          )
           .filter((f, i, all) => all.findIndex((g) => g.fingerprint === f.fingerprint) === i)
-          .map((f) => ({ id: f.fingerprint, category: f.category, severity: f.severity, title: f.title })),
-        validation: { status: "not-run" as const, reason: "the validation gate comes with a later issue" },
+          .map((f) => ({
+            id: f.fingerprint,
+            category: f.category,
+            severity: f.severity,
+            title: f.title,
+          })),
+        validation: {
+          status: "not-run" as const,
+          reason: "the validation gate comes with a later issue",
+        },
       })),
     })),
     warnings: collected.warnings,

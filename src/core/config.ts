@@ -141,14 +141,39 @@ const periodText = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "use a month such
 
 const analysisSchema = z
   .strictObject({
-    trailingMonths: z.number().int().min(1).max(24).default(6).describe("Months of history behind the burn rate and other trailing figures"),
-    planningHorizon: periodText.optional().describe("Last month revenue targets are planned to (default: six months after the period)"),
-    breakEvenStream: slug.optional().describe("Revenue stream whose unit is the break-even unit, e.g. a private charter"),
-    variableCostAccounts: z.array(z.string().min(1)).default(["expenses:cost-of-sales"]).describe("Account prefixes that vary per unit sold; other expenses are fixed"),
-    cloudCostAccount: z.string().min(1).default("expenses:software:cloud").describe("Account prefix of cloud (AWS) spend"),
-    thresholds: z.record(z.string(), z.number()).default({}).describe("Rule thresholds by name, overriding the defaults"),
+    trailingMonths: z
+      .number()
+      .int()
+      .min(1)
+      .max(24)
+      .default(6)
+      .describe("Months of history behind the burn rate and other trailing figures"),
+    planningHorizon: periodText
+      .optional()
+      .describe("Last month revenue targets are planned to (default: six months after the period)"),
+    breakEvenStream: slug
+      .optional()
+      .describe("Revenue stream whose unit is the break-even unit, e.g. a private charter"),
+    variableCostAccounts: z
+      .array(z.string().min(1))
+      .default(["expenses:cost-of-sales"])
+      .describe("Account prefixes that vary per unit sold; other expenses are fixed"),
+    cloudCostAccount: z
+      .string()
+      .min(1)
+      .default("expenses:software:cloud")
+      .describe("Account prefix of cloud (AWS) spend"),
+    thresholds: z
+      .record(z.string(), z.number())
+      .default({})
+      .describe("Rule thresholds by name, overriding the defaults"),
   })
-  .default({ trailingMonths: 6, variableCostAccounts: ["expenses:cost-of-sales"], cloudCostAccount: "expenses:software:cloud", thresholds: {} });
+  .default({
+    trailingMonths: 6,
+    variableCostAccounts: ["expenses:cost-of-sales"],
+    cloudCostAccount: "expenses:software:cloud",
+    thresholds: {},
+  });
 
 const tenantSchema = z.strictObject({
   id: slug,

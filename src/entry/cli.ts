@@ -88,27 +88,29 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .option("--period <YYYY-MM>", "month to report on (default: last month)")
     .option("--dry-run", "collect and summarise without writing or sending anything")
     .addOption(new Option("--json", "print one machine-readable JSON summary on stdout"))
-    .action(
-      async (options: RunOptions & { dryRun?: boolean; json?: boolean }) => {
-        if (options.dryRun !== true) {
-          throw new InputError([
-            problem(
-              "(command line)",
-              undefined,
-              "this build can only run with --dry-run: validation gate, archive and delivery are not implemented yet",
-              "add --dry-run, or use `exec-intel preview` to write the reports to files",
-            ),
-          ]);
-        }
-        const { composed, collected, pipeline } = await collectAndCompose(options, io, options.json === true);
-        const summary = pipeline.summariseRun(collected, composed, newRunId(io.now()));
-        if (options.json === true) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
-        else {
-          reportWarnings(io, collected.warnings);
-          io.stdout(formatModelSummary(summary));
-        }
-      },
-    );
+    .action(async (options: RunOptions & { dryRun?: boolean; json?: boolean }) => {
+      if (options.dryRun !== true) {
+        throw new InputError([
+          problem(
+            "(command line)",
+            undefined,
+            "this build can only run with --dry-run: validation gate, archive and delivery are not implemented yet",
+            "add --dry-run, or use `exec-intel preview` to write the reports to files",
+          ),
+        ]);
+      }
+      const { composed, collected, pipeline } = await collectAndCompose(
+        options,
+        io,
+        options.json === true,
+      );
+      const summary = pipeline.summariseRun(collected, composed, newRunId(io.now()));
+      if (options.json === true) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+      else {
+        reportWarnings(io, collected.warnings);
+        io.stdout(formatModelSummary(summary));
+      }
+    });
 
   program
     .command("preview")
@@ -122,7 +124,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       const { composed, collected } = await collectAndCompose(options, io, false);
       const { writePreview } = await import("./preview.js");
       const out = options.out ?? path.join(options.workspace, collected.config.stateDir, "preview");
-      const written = await writePreview(out, composed.flatMap((t) => t.reports));
+      const written = await writePreview(
+        out,
+        composed.flatMap((t) => t.reports),
+      );
       io.stdout(`${written.map((file) => `wrote ${file}`).join("\n")}\n`);
     });
 
@@ -155,7 +160,14 @@ async function collectAndCompose(options: RunOptions, io: Io, json: boolean) {
   if (options.report !== undefined) {
     const roles = [...new Set(collected.config.tenants.flatMap((t) => Object.keys(t.roles)))];
     if (!roles.includes(options.report)) {
-      throw new InputError([problem("(command line)", undefined, `no report "${options.report}" in the config`, `use one of: ${roles.join(", ")}`)]);
+      throw new InputError([
+        problem(
+          "(command line)",
+          undefined,
+          `no report "${options.report}" in the config`,
+          `use one of: ${roles.join(", ")}`,
+        ),
+      ]);
     }
   }
   const composed = pipeline.composeReports(collected, options.report);

@@ -5,7 +5,10 @@ import { renderMarkdown } from "../core/render/markdown.js";
 import type { ReportDocument } from "../core/reports/document.js";
 
 /** Writes each report as `{tenant}/{period}/{role}-report.{md,json}` under `out`; returns the paths. */
-export async function writePreview(out: string, reports: readonly ReportDocument[]): Promise<string[]> {
+export async function writePreview(
+  out: string,
+  reports: readonly ReportDocument[],
+): Promise<string[]> {
   const written: string[] = [];
   for (const report of reports) {
     const dir = path.join(out, report.tenant.id, report.period);

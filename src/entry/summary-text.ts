@@ -29,7 +29,9 @@ export function formatModelSummary(summary: Summary): string {
     }
     lines.push("  reports:");
     for (const report of tenant.reports) {
-      lines.push(`    ${report.id}: ${report.sections.length} sections, ${report.figures.length} figures, ${report.findings.length} findings — ${report.subject}`);
+      lines.push(
+        `    ${report.id}: ${report.sections.length} sections, ${report.figures.length} figures, ${report.findings.length} findings — ${report.subject}`,
+      );
     }
     lines.push("");
   }

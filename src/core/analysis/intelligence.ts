@@ -14,23 +14,30 @@ export interface Intelligence {
 export type Analysis = (context: AnalysisContext) => AnalysisOutput;
 
 /** Runs the analyses, then the rules over their figures; an id produced twice is a bug. */
-export function gatherIntelligence(context: AnalysisContext, analyses: readonly Analysis[], rules: readonly Rule[]): Intelligence {
+export function gatherIntelligence(
+  context: AnalysisContext,
+  analyses: readonly Analysis[],
+  rules: readonly Rule[],
+): Intelligence {
   const figures = new Map<string, Figure>();
   const tables = new Map<string, Table>();
   const findings = new Map<string, Finding>();
   for (const analysis of analyses) {
     const output = analysis(context);
     for (const figure of output.figures) {
-      if (figures.has(figure.id)) throw new InternalError(`figure "${figure.id}" is computed by two analyses`);
+      if (figures.has(figure.id))
+        throw new InternalError(`figure "${figure.id}" is computed by two analyses`);
       figures.set(figure.id, figure);
     }
     for (const table of output.tables) {
-      if (tables.has(table.id)) throw new InternalError(`table "${table.id}" is computed by two analyses`);
+      if (tables.has(table.id))
+        throw new InternalError(`table "${table.id}" is computed by two analyses`);
       tables.set(table.id, table);
     }
   }
   for (const finding of evaluateRules(rules, context, figures)) {
-    if (findings.has(finding.fingerprint)) throw new InternalError(`finding "${finding.fingerprint}" is raised twice`);
+    if (findings.has(finding.fingerprint))
+      throw new InternalError(`finding "${finding.fingerprint}" is raised twice`);
     findings.set(finding.fingerprint, finding);
   }
   return { context, figures, tables, findings: [...findings.values()] };
@@ -52,7 +59,11 @@ export function requireTable(intelligence: Intelligence, id: string): Table {
 
 /** Findings of a category (optionally for one role), most severe and most impactful first. */
 export function findingsOf(intelligence: Intelligence, category: string, role?: string): Finding[] {
-  return rankFindings(intelligence.findings.filter((f) => f.category === category && (role === undefined || f.roles.includes(role))));
+  return rankFindings(
+    intelligence.findings.filter(
+      (f) => f.category === category && (role === undefined || f.roles.includes(role)),
+    ),
+  );
 }
 
 const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 } as const;

@@ -30,7 +30,10 @@ export function isUnder(account: string | undefined, prefix: string): boolean {
 }
 
 /** Sum of amounts in cents per month for transactions matching the filter. */
-export function sumByMonth(transactions: readonly Transaction[], include: (t: Transaction) => boolean): Map<string, number> {
+export function sumByMonth(
+  transactions: readonly Transaction[],
+  include: (t: Transaction) => boolean,
+): Map<string, number> {
   const totals = new Map<string, number>();
   for (const t of transactions) {
     if (!include(t)) continue;

@@ -1,6 +1,6 @@
 import type { Figure, Finding, Table } from "../analysis/types.js";
-import type { Block, ChartSpec, ReportDocument, Section, TaskItem } from "../reports/document.js";
 import { formatValue } from "../reports/compose.js";
+import type { Block, ChartSpec, ReportDocument, Section, TaskItem } from "../reports/document.js";
 
 /** Renders a report as Markdown for the archive and the dashboard (GitHub-flavoured tables). */
 export function renderMarkdown(document: ReportDocument): string {
@@ -13,7 +13,10 @@ export function renderMarkdown(document: ReportDocument): string {
     "",
   ];
   for (const section of document.sections) out.push(...renderSection(section));
-  return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
+  return `${out
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trimEnd()}\n`;
 }
 
 function renderSection(section: Section): string[] {
@@ -22,7 +25,14 @@ function renderSection(section: Section): string[] {
     fresh.status === "empty"
       ? "_No data behind this section._"
       : `_Data as of ${fresh.asOf ?? "unknown"}${fresh.status === "stale" ? " — **STALE**" : ""}._`;
-  return [`<a id="${section.id}"></a>`, `## ${text(section.title)}`, "", freshness, "", ...section.blocks.flatMap((b) => [...renderBlock(b), ""])];
+  return [
+    `<a id="${section.id}"></a>`,
+    `## ${text(section.title)}`,
+    "",
+    freshness,
+    "",
+    ...section.blocks.flatMap((b) => [...renderBlock(b), ""]),
+  ];
 }
 
 function renderBlock(block: Block): string[] {
@@ -34,11 +44,15 @@ function renderBlock(block: Block): string[] {
     case "table":
       return renderTable(block.table);
     case "findings":
-      return block.findings.length === 0 ? [`_${text(block.emptyText)}_`] : block.findings.flatMap(renderFinding);
+      return block.findings.length === 0
+        ? [`_${text(block.emptyText)}_`]
+        : block.findings.flatMap(renderFinding);
     case "chart":
       return renderChart(block.chart);
     case "tasks":
-      return block.tasks.length === 0 ? [`_${text(block.emptyText)}_`] : block.tasks.map(renderTask);
+      return block.tasks.length === 0
+        ? [`_${text(block.emptyText)}_`]
+        : block.tasks.map(renderTask);
   }
 }
 
@@ -46,21 +60,30 @@ function renderFigures(figures: readonly Figure[]): string[] {
   return [
     "| Figure | Value | As of | Basis |",
     "|---|---:|---|---|",
-    ...figures.map((f) => `| ${cell(f.label)} | ${formatValue(f.value, f.unit)} | ${f.asOf} | ${cell(f.basis ?? "")} |`),
+    ...figures.map(
+      (f) =>
+        `| ${cell(f.label)} | ${formatValue(f.value, f.unit)} | ${f.asOf} | ${cell(f.basis ?? "")} |`,
+    ),
   ];
 }
 
 function renderTable(table: Table): string[] {
   const header = `| ${table.columns.map((c) => cell(c.label)).join(" | ")} |`;
   const rule = `|${table.columns.map((c) => (c.unit !== undefined ? "---:" : "---")).join("|")}|`;
-  const rows = table.rows.map((row) => `| ${row.map((value, i) => (typeof value === "number" ? formatValue(value, table.columns[i]?.unit) : cell(value))).join(" | ")} |`);
+  const rows = table.rows.map(
+    (row) =>
+      `| ${row.map((value, i) => (typeof value === "number" ? formatValue(value, table.columns[i]?.unit) : cell(value))).join(" | ")} |`,
+  );
   return [`**${text(table.title)}**`, "", header, rule, ...rows];
 }
 
 function renderFinding(finding: Finding, index: number): string[] {
   return [
     `${index + 1}. **[${finding.severity.toUpperCase()}] ${text(finding.title)}**`,
-    ...finding.evidence.map((e) => `   - Evidence: ${text(e.text)} (${e.source.file}${e.source.line !== undefined ? `:${e.source.line}` : ""})`),
+    ...finding.evidence.map(
+      (e) =>
+        `   - Evidence: ${text(e.text)} (${e.source.file}${e.source.line !== undefined ? `:${e.source.line}` : ""})`,
+    ),
     `   - Next action: ${text(finding.action)}`,
     `   - Effort ${["", "hours", "days", "weeks"][finding.effort]}, impact ${["", "low", "material", "decisive"][finding.impact]} · \`${finding.fingerprint}\``,
   ];
@@ -71,7 +94,10 @@ function renderChart(chart: ChartSpec): string[] {
   const table: Table = {
     id: chart.id,
     title: `${chart.title} (chart data)`,
-    columns: [{ key: "x", label: "" }, ...chart.series.map((s) => ({ key: s.name, label: s.name, unit: chart.unit }))],
+    columns: [
+      { key: "x", label: "" },
+      ...chart.series.map((s) => ({ key: s.name, label: s.name, unit: chart.unit })),
+    ],
     rows: xs.map((x) => [x, ...chart.series.map((s) => s.points.find((p) => p.x === x)?.y ?? "")]),
   };
   return renderTable(table);
@@ -79,7 +105,9 @@ function renderChart(chart: ChartSpec): string[] {
 
 function renderTask(task: TaskItem): string {
   const box = task.status === "done" ? "x" : " ";
-  const extra = [task.owner, task.due !== undefined ? `due ${task.due}` : undefined, task.status].filter(Boolean).join(", ");
+  const extra = [task.owner, task.due !== undefined ? `due ${task.due}` : undefined, task.status]
+    .filter(Boolean)
+    .join(", ");
   return `- [${box}] ${text(task.title)} (${extra})`;
 }
 

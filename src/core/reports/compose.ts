@@ -1,23 +1,40 @@
-import { requireFigure, type Intelligence } from "../analysis/intelligence.js";
+import { type Intelligence, requireFigure } from "../analysis/intelligence.js";
 import type { Figure, Finding, Table } from "../analysis/types.js";
 import type { SourceFreshness } from "../model/index.js";
 import type { Block, ReportDocument, Section, SectionFreshness } from "./document.js";
 
 /** Freshness of a section drawing on the given source types (or all sources when none given). */
-export function freshnessOf(intelligence: Intelligence, sourceTypes?: readonly string[]): SectionFreshness {
-  const sources = intelligence.context.model.freshness.filter((f) => sourceTypes === undefined || sourceTypes.includes(f.type));
-  const dated = sources.filter((s): s is SourceFreshness & { asOf: string } => s.asOf !== undefined);
+export function freshnessOf(
+  intelligence: Intelligence,
+  sourceTypes?: readonly string[],
+): SectionFreshness {
+  const sources = intelligence.context.model.freshness.filter(
+    (f) => sourceTypes === undefined || sourceTypes.includes(f.type),
+  );
+  const dated = sources.filter(
+    (s): s is SourceFreshness & { asOf: string } => s.asOf !== undefined,
+  );
   const oldest = dated.map((s) => s.asOf).sort()[0];
   const status: SourceFreshness["status"] = sources.some((s) => s.status === "stale")
     ? "stale"
     : dated.length === 0
       ? "empty"
       : "fresh";
-  return { ...(oldest !== undefined ? { asOf: oldest } : {}), status, sources: sources.map((s) => s.sourceId) };
+  return {
+    ...(oldest !== undefined ? { asOf: oldest } : {}),
+    status,
+    sources: sources.map((s) => s.sourceId),
+  };
 }
 
 /** Builds a section whose freshness comes from the named source types. */
-export function section(intelligence: Intelligence, id: string, title: string, sourceTypes: readonly string[] | undefined, blocks: Block[]): Section {
+export function section(
+  intelligence: Intelligence,
+  id: string,
+  title: string,
+  sourceTypes: readonly string[] | undefined,
+  blocks: Block[],
+): Section {
   return { id, title, freshness: freshnessOf(intelligence, sourceTypes), blocks };
 }
 
@@ -48,7 +65,8 @@ export function formatFigure(figure: Pick<Figure, "value" | "unit">): string {
 
 /** Formats a number by unit for prose and tables. */
 export function formatValue(value: number, unit: Figure["unit"] | undefined): string {
-  const whole = (n: number, digits = 0) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  const whole = (n: number, digits = 0) =>
+    n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
   switch (unit) {
     case "USD":
       return `${value < 0 ? "-" : ""}$${whole(Math.abs(value), Math.abs(value) < 100 && !Number.isInteger(value) ? 2 : 0)}`;
@@ -83,7 +101,13 @@ export function plural(count: number, singular: string, pluralForm = `${singular
 }
 
 /** Wraps sections into a report document with its stable id `{tenant}/{period}/{role}`. */
-export function reportDocument(intelligence: Intelligence, role: string, title: string, subject: string, sections: Section[]): ReportDocument {
+export function reportDocument(
+  intelligence: Intelligence,
+  role: string,
+  title: string,
+  subject: string,
+  sections: Section[],
+): ReportDocument {
   const { model, period } = intelligence.context;
   return {
     id: `${model.tenant.id}/${period}/${role}`,

@@ -34,7 +34,11 @@ export interface Rule {
 }
 
 /** Evaluates rules into findings with stable fingerprints (`rule:subject`). */
-export function evaluateRules(rules: readonly Rule[], context: AnalysisContext, figures: ReadonlyMap<string, Figure>): Finding[] {
+export function evaluateRules(
+  rules: readonly Rule[],
+  context: AnalysisContext,
+  figures: ReadonlyMap<string, Figure>,
+): Finding[] {
   return rules.flatMap((rule) => {
     const ruleContext: RuleContext = {
       ...context,
@@ -67,7 +71,10 @@ export function evaluateRules(rules: readonly Rule[], context: AnalysisContext, 
 }
 
 /** Evidence pointing at a traced record. */
-export function evidenceOf(text: string, record: { provenance: { sourceId: string; file: string; line?: number } }): Evidence {
+export function evidenceOf(
+  text: string,
+  record: { provenance: { sourceId: string; file: string; line?: number } },
+): Evidence {
   const { sourceId, file, line } = record.provenance;
   return { text, source: line !== undefined ? { sourceId, file, line } : { sourceId, file } };
 }

@@ -1,0 +1,79 @@
+import type { AnalysisContext, AnalysisSettings } from "../../src/core/analysis/types.js";
+import type { Entity, TenantModel, Transaction } from "../../src/core/model/index.js";
+
+/** An empty tenant model with the given entities, for hand-computed unit tests. */
+export function emptyModel(entities: Entity[] = [business("alpha", "Alpha")]): TenantModel {
+  return {
+    tenant: { id: "t", name: "Test tenant", currency: "USD", timezone: "UTC" },
+    entities,
+    assets: [],
+    revenueStreams: [],
+    people: [],
+    systems: [],
+    channels: [],
+    documents: [],
+    transactions: [],
+    bookings: [],
+    kpiObservations: [],
+    kpiTargets: [],
+    handoffs: [],
+    policies: [],
+    plannedSpends: [],
+    campaigns: [],
+    freshness: [],
+  };
+}
+
+/** A business entity. */
+export function business(id: string, name: string): Entity {
+  return { id, name, kind: "business", aliases: [], domains: [] };
+}
+
+/** Provenance for synthetic records. */
+export function at(file = "data/test.csv", line = 1, asOf = "2026-10-31") {
+  return { sourceId: "test", file, line, asOf };
+}
+
+/** A transaction of `dollars` (negative = outflow) on `date` in `category`. */
+export function txn(
+  date: string,
+  dollars: number,
+  category: string | undefined,
+  entity = "alpha",
+  description = "TEST",
+): Transaction {
+  const t: Transaction = {
+    id: `t:${date}:${dollars}:${category}`,
+    entity,
+    date,
+    description,
+    amountCents: Math.round(dollars * 100),
+    currency: "USD",
+    sourceAccount: "assets:bank",
+    provenance: at("data/ledger.csv", 1, date),
+  };
+  if (category !== undefined) t.category = category;
+  return t;
+}
+
+/** An analysis context over a model with default settings (override any). */
+export function contextFor(
+  model: TenantModel,
+  overrides: Partial<AnalysisSettings> = {},
+  roles: AnalysisContext["roles"] = {},
+  period = "2026-10",
+): AnalysisContext {
+  return {
+    model,
+    period,
+    settings: {
+      trailingMonths: 6,
+      planningHorizon: "2027-03",
+      variableCostAccounts: ["expenses:cost-of-sales"],
+      cloudCostAccount: "expenses:software:cloud",
+      thresholds: {},
+      ...overrides,
+    },
+    roles,
+  };
+}
