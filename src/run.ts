@@ -1,12 +1,14 @@
+import { loadWorkspaceRules } from "./adapters/rules/workspace-rules.js";
 import { collectTenantModel } from "./adapters/sources/collect.js";
 import { loadWorkspaceConfig } from "./adapters/workspace/config-file.js";
-import { analyseTenant } from "./core/analysis/index.js";
+import { analyseTenant, RULES } from "./core/analysis/index.js";
 import type { Intelligence } from "./core/analysis/intelligence.js";
 import type { Config, TenantConfig } from "./core/config.js";
 import { hasErrors, InputError, type Problem, problem } from "./core/errors.js";
 import { countRecords, type TenantModel } from "./core/model/index.js";
 import type { ReportDocument } from "./core/reports/document.js";
 import { assembleReports } from "./core/reports/index.js";
+import type { Rule } from "./core/rules/rule.js";
 
 /** What the caller asks a run to cover. */
 export interface RunRequest {
@@ -22,6 +24,8 @@ export interface RunRequest {
 /** A collected workspace: config, one model per tenant, and warnings that did not stop it. */
 export interface CollectedWorkspace {
   config: Config;
+  /** User rules from the workspace's rules/ folder, run for every tenant. */
+  rules: Rule[];
   period: string;
   models: TenantModel[];
   warnings: Problem[];
@@ -59,7 +63,8 @@ export async function collectWorkspace(request: RunRequest): Promise<CollectedWo
     problems.push(...result.problems);
   }
   if (hasErrors(problems)) throw new InputError(problems);
-  return { config, period: request.period, models, warnings: problems };
+  const rules = await loadWorkspaceRules(request.workspace, new Set(RULES.map((r) => r.id)));
+  return { config, rules, period: request.period, models, warnings: problems };
 }
 
 /** One tenant's computed intelligence and the reports assembled from it. */
@@ -73,7 +78,7 @@ export interface TenantReports {
 export function composeReports(collected: CollectedWorkspace, report?: string): TenantReports[] {
   return collected.models.map((model) => {
     const tenant = collected.config.tenants.find((t) => t.id === model.tenant.id) as TenantConfig;
-    const intelligence = analyseTenant(model, tenant, collected.period);
+    const intelligence = analyseTenant(model, tenant, collected.period, collected.rules);
     return { model, intelligence, reports: assembleReports(intelligence, report) };
   });
 }
@@ -94,6 +99,13 @@ export function summariseRun(
       counts: countRecords(model),
       uncategorisedTransactions: model.transactions.filter((t) => t.category === undefined).length,
       sources: model.freshness,
+      findings: intelligence.findings.map((f) => ({
+        id: f.fingerprint,
+        category: f.category,
+        severity: f.severity,
+        title: f.title,
+        roles: f.roles,
+      })),
       figures: Object.fromEntries(
         [...intelligence.figures.values()].map((f) => [
           f.id,
