@@ -10,9 +10,12 @@ import { analyseAccounting } from "./accounting.js";
 import { analyseFinance } from "./finance.js";
 import { type Analysis, gatherIntelligence, type Intelligence } from "./intelligence.js";
 import { analyseMarketing } from "./marketing.js";
+import { addMonths } from "./money.js";
 import { analyseStrategy } from "./strategy.js";
 import { analyseTechnology } from "./technology.js";
 import type { AnalysisContext } from "./types.js";
+
+export { addMonths };
 
 /** Every built-in analysis, in the order they run. */
 export const ANALYSES: readonly Analysis[] = [
@@ -76,11 +79,4 @@ export function analyseTenant(
     ...RULES,
     ...extraRules,
   ]);
-}
-
-/** `YYYY-MM` plus n months. */
-export function addMonths(period: string, months: number): string {
-  const [year, month] = period.split("-").map(Number) as [number, number];
-  const index = year * 12 + month - 1 + months;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
 }

@@ -5,13 +5,16 @@ export function monthOf(date: string): string {
   return date.slice(0, 7);
 }
 
+/** `YYYY-MM` plus n months (n may be negative). */
+export function addMonths(period: string, months: number): string {
+  const [year, month] = period.split("-").map(Number) as [number, number];
+  const index = year * 12 + month - 1 + months;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
+}
+
 /** The `count` months ending with `period`, oldest first. */
 export function trailingMonths(period: string, count: number): string[] {
-  const [year, month] = period.split("-").map(Number) as [number, number];
-  return Array.from({ length: count }, (_, i) => {
-    const index = year * 12 + (month - 1) - (count - 1 - i);
-    return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
-  });
+  return Array.from({ length: count }, (_, i) => addMonths(period, i - (count - 1)));
 }
 
 /** Months from `from` to `to` inclusive (`YYYY-MM`). */
