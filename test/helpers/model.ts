@@ -1,5 +1,13 @@
 import type { AnalysisContext, AnalysisSettings } from "../../src/core/analysis/types.js";
-import type { Entity, TenantModel, Transaction } from "../../src/core/model/index.js";
+import type {
+  Booking,
+  Channel,
+  Entity,
+  HandoffItem,
+  HandoffNote,
+  TenantModel,
+  Transaction,
+} from "../../src/core/model/index.js";
 
 /** An empty tenant model with the given entities, for hand-computed unit tests. */
 export function emptyModel(entities: Entity[] = [business("alpha", "Alpha")]): TenantModel {
@@ -75,5 +83,73 @@ export function contextFor(
       ...overrides,
     },
     roles,
+  };
+}
+
+/** A booking of `dollars` total for entity `alpha` (override any field). */
+export function booking(
+  id: string,
+  status: Booking["status"],
+  serviceStart: string,
+  dollars: number,
+  overrides: Partial<Booking> = {},
+): Booking {
+  return {
+    id,
+    entity: "alpha",
+    customer: "Customer",
+    channel: "website",
+    bookedOn: "2026-09-01",
+    serviceStart,
+    serviceEnd: serviceStart,
+    status,
+    totalCents: Math.round(dollars * 100),
+    depositCents: 0,
+    paidCents: 0,
+    provenance: at("data/bookings.csv", 2, "2026-09-01"),
+    ...overrides,
+  };
+}
+
+/** A channel of entity `alpha` (override any field). */
+export function channel(
+  id: string,
+  kind: Channel["kind"],
+  status: Channel["status"],
+  overrides: Partial<Channel> = {},
+): Channel {
+  return {
+    id,
+    entity: "alpha",
+    kind,
+    name: id,
+    status,
+    prerequisites: [],
+    provenance: at("data/registry.yaml", 1, "2026-10-28"),
+    ...overrides,
+  };
+}
+
+/** A handoff note for `entity` whose items are `[section, text, severity?, tags?]` tuples. */
+export function handoffNote(
+  id: string,
+  entity: string,
+  items: [HandoffItem["section"], string, HandoffItem["severity"]?, string[]?][],
+): HandoffNote {
+  const file = `data/handoffs/${id}.md`;
+  return {
+    id,
+    entity,
+    title: `${id} note`,
+    updated: "2026-10-01",
+    stack: [],
+    provenance: at(file, 1, "2026-10-01"),
+    items: items.map(([section, text, severity, tags], i) => ({
+      section,
+      text,
+      tags: tags ?? [],
+      ...(severity !== undefined ? { severity } : {}),
+      provenance: at(file, i + 2, "2026-10-01"),
+    })),
   };
 }

@@ -9,7 +9,7 @@ export function renderMarkdown(document: ReportDocument): string {
     "",
     `${text(document.tenant.name)} · ${document.period} · ${document.role.toUpperCase()} report · \`${document.id}\``,
     "",
-    "Contents: " + document.sections.map((s) => `[${text(s.title)}](#${s.id})`).join(" · "),
+    `Contents: ${document.sections.map((s) => `[${text(s.title)}](#${s.id})`).join(" · ")}`,
     "",
   ];
   for (const section of document.sections) out.push(...renderSection(section));

@@ -1,8 +1,306 @@
-import type { Intelligence } from "../analysis/intelligence.js";
-import { reportDocument } from "./compose.js";
-import type { ReportDocument } from "./document.js";
+import { findingsOf, type Intelligence, rankFindings } from "../analysis/intelligence.js";
+import { addDays, periodEnd, roleLabel } from "../analysis/strategy.js";
+import type { Figure, Finding, Table } from "../analysis/types.js";
+import {
+  figures,
+  findingList,
+  formatFigure,
+  listWords,
+  paragraph,
+  plural,
+  reportDocument,
+  section,
+  table,
+} from "./compose.js";
+import type { Block, ReportDocument } from "./document.js";
 
-/** The ceo report (placeholder until implemented). */
+// The CEO report: what the owner holds, what is critically missing, which KPIs nobody measures,
+// what is earned vs deferred, what is booked ahead, and the 30-day agenda ranked over every
+// finding of every area.
+
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
+
+/** `2026-10` → `October 2026` (or `Oct 2026` when short). */
+export function monthName(period: string, short = false): string {
+  const [year, month] = period.split("-").map(Number) as [number, number];
+  const name = MONTHS[month - 1] ?? period;
+  return `${short ? name.slice(0, 3) : name} ${year}`;
+}
+
+/** How many findings the 30-day agenda holds. */
+export const AGENDA_SIZE = 10;
+
+/**
+ * Drops findings whose every line-level evidence is already quoted by an earlier finding: two
+ * rules raising the same handoff line (a critical shortfall and a UX gap, say) are one item.
+ */
+export function distinctFindings(ranked: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return ranked.filter((finding) => {
+    const keys = finding.evidence
+      .filter((e) => e.source.line !== undefined)
+      .map((e) => `${e.source.file}:${e.source.line}`);
+    if (keys.length > 0 && keys.every((k) => seen.has(k))) return false;
+    for (const k of keys) seen.add(k);
+    return true;
+  });
+}
+
+/** The 30-day agenda: every finding ranked by severity, then impact per effort; owner and due date by rank. */
+export function agendaTable(intelligence: Intelligence, size = AGENDA_SIZE): Table {
+  const { context } = intelligence;
+  const end = periodEnd(context.period);
+  const top = distinctFindings(rankFindings(intelligence.findings)).slice(0, size);
+  return {
+    id: "agenda-30-day",
+    title: `30-day agenda (top ${top.length} of ${intelligence.findings.length} findings)`,
+    columns: [
+      { key: "rank", label: "#", unit: "count" },
+      { key: "action", label: "Action" },
+      { key: "why", label: "Why" },
+      { key: "owner", label: "Owner" },
+      { key: "due", label: "Due" },
+      { key: "severity", label: "Severity" },
+    ],
+    rows: top.map((f, i) => [
+      i + 1,
+      f.action,
+      f.title,
+      ownerOf(intelligence, f),
+      // Spread over the 30 days by rank: the first item is due within days, the last at day 30.
+      addDays(end, Math.ceil((30 * (i + 1)) / Math.max(top.length, 1))),
+      f.severity,
+    ]),
+  };
+}
+
+/** The role that owns a finding: the first role its rule names (rules list the owner first). */
+function ownerOf(intelligence: Intelligence, finding: Finding): string {
+  const role = finding.roles[0] ?? "ceo";
+  const title = intelligence.context.roles[role]?.title;
+  return title !== undefined && title.toLowerCase() !== roleLabel(role).toLowerCase()
+    ? `${roleLabel(role)} (${title})`
+    : roleLabel(role);
+}
+
+function figureIf(intelligence: Intelligence, id: string): Figure | undefined {
+  return intelligence.figures.get(id);
+}
+
+/** Figures block of the ids that exist (a report must not die because another area is absent). */
+function presentFigures(intelligence: Intelligence, ids: readonly string[]): Block[] {
+  const present = ids.filter((id) => intelligence.figures.has(id));
+  return present.length === 0 ? [] : [figures(intelligence, present)];
+}
+
+function summary(intelligence: Intelligence): string {
+  const { context } = intelligence;
+  const shortfalls = findingsOf(intelligence, "critical-shortfall", "ceo");
+  const missing = figureIf(intelligence, "missing-kpi-count");
+  const entities = figureIf(intelligence, "entity-count");
+  const assets = figureIf(intelligence, "asset-count");
+  const streams = figureIf(intelligence, "revenue-stream-count");
+  const value = figureIf(intelligence, "pipeline-value");
+  const booked = figureIf(intelligence, "pipeline-bookings");
+  const reach = figureIf(intelligence, "pipeline-reach-days");
+  const earned = figureIf(intelligence, "revenue-earned-period");
+  const deferred = figureIf(intelligence, "revenue-deferred");
+  const sentences: string[] = [];
+  if (entities !== undefined && assets !== undefined && streams !== undefined)
+    sentences.push(
+      `${context.model.tenant.name} has ${plural(entities.value, "business entity", "business entities")}, ${plural(assets.value, "asset")} and ${plural(streams.value, "revenue stream")}.`,
+    );
+  if (shortfalls.length > 0) {
+    const counts = (["critical", "high", "medium", "low"] as const)
+      .map((s) => [s, shortfalls.filter((f) => f.severity === s).length] as const)
+      .filter(([, n]) => n > 0)
+      .map(([s, n]) => `${n} ${s}`);
+    sentences.push(
+      `${plural(shortfalls.length, "critical shortfall")} (by severity: ${listWords(counts)}). Most urgent: ${shortfalls[0]?.title ?? ""}.`,
+    );
+  } else sentences.push("No critical shortfall was found.");
+  if (missing !== undefined)
+    sentences.push(
+      missing.value === 0
+        ? "Every KPI the roles expect has recent observations."
+        : `${plural(missing.value, "expected KPI")} ${missing.value === 1 ? "has" : "have"} no observation in the last ${context.settings.trailingMonths} months.`,
+    );
+  if (earned !== undefined && deferred !== undefined)
+    sentences.push(
+      `Revenue earned in ${monthName(context.period)} was ${formatFigure(earned)}; ${formatFigure(deferred)} of cash received is deferred to later months.`,
+    );
+  if (value !== undefined && booked !== undefined)
+    sentences.push(
+      booked.value === 0
+        ? `Nothing is booked after ${periodEnd(context.period)}.`
+        : `${plural(booked.value, "open booking")} worth ${formatFigure(value)} ${booked.value === 1 ? "lies" : "lie"} ahead${reach !== undefined ? `, reaching ${formatFigure(reach)} past month end` : ""}.`,
+    );
+  const top = rankFindings(intelligence.findings)[0];
+  if (top !== undefined)
+    sentences.push(`First action on the 30-day agenda: ${lowerFirst(top.action)}`);
+  return sentences.join(" ");
+}
+
+function lowerFirst(text: string): string {
+  // Keep proper nouns and acronyms: only lower a capitalised ordinary word.
+  return /^[A-Z][a-z]+\b/.test(text) && !/^[A-Z][a-z]+[A-Z]/.test(text)
+    ? text.charAt(0).toLowerCase() + text.slice(1)
+    : text;
+}
+
+function revenueRecognition(intelligence: Intelligence): Block[] {
+  const recognition = intelligence.tables.get("revenue-recognition");
+  const earned = figureIf(intelligence, "revenue-earned-period");
+  const deferred = figureIf(intelligence, "revenue-deferred");
+  const blocks: Block[] = [];
+  if (earned !== undefined && deferred !== undefined)
+    blocks.push(
+      paragraph(
+        `Earned in ${monthName(intelligence.context.period)}: ${formatFigure(earned)}. Deferred at ${periodEnd(intelligence.context.period)}: ${formatFigure(deferred)}, cash received for service not yet delivered. The accounting report has the full audit.`,
+      ),
+    );
+  blocks.push(...presentFigures(intelligence, ["revenue-earned-period", "revenue-deferred"]));
+  if (recognition !== undefined) blocks.push(table(recognition));
+  if (blocks.length === 0)
+    blocks.push(
+      paragraph(
+        "Revenue recognition has not been computed for this period: the accounting analysis produced no earned or deferred figures.",
+      ),
+    );
+  const gaps = findingsOf(intelligence, "revenue-recognition", "ceo");
+  if (gaps.length > 0) blocks.push(findingList(gaps, "No revenue-recognition gaps found."));
+  return blocks;
+}
+
+function pipeline(intelligence: Intelligence): Block[] {
+  const blocks: Block[] = [];
+  const quotes = figureIf(intelligence, "pipeline-open-quotes");
+  const booked = figureIf(intelligence, "pipeline-bookings");
+  const reach = figureIf(intelligence, "pipeline-reach-days");
+  const balance = figureIf(intelligence, "pipeline-balance");
+  if (booked !== undefined && quotes !== undefined && reach !== undefined && balance !== undefined)
+    blocks.push(
+      paragraph(
+        booked.value === 0
+          ? `Nothing is booked or quoted after ${periodEnd(intelligence.context.period)}.`
+          : `${plural(booked.value, "open booking")} ahead: ${booked.value - quotes.value} confirmed, ${quotes.value === 0 ? "no open inquiry or quote" : plural(quotes.value, "inquiry or quote", "inquiries or quotes")}. The furthest starts ${formatFigure(reach)} after month end; ${formatFigure(balance)} is still to collect.`,
+      ),
+    );
+  blocks.push(
+    ...presentFigures(intelligence, [
+      "pipeline-bookings",
+      "pipeline-value",
+      "pipeline-balance",
+      "pipeline-open-quotes",
+      "pipeline-reach-days",
+    ]),
+  );
+  for (const id of ["pipeline", "pipeline-detail"]) {
+    const t = intelligence.tables.get(id);
+    if (t !== undefined && t.rows.length > 0) blocks.push(table(t));
+  }
+  return blocks;
+}
+
+/** The CEO report: inventory, critical shortfalls, missing KPIs, revenue recognition, pipeline, agenda. */
 export function assembleCeoReport(intelligence: Intelligence): ReportDocument {
-  return reportDocument(intelligence, "ceo", "Ceo report", "Ceo report", []);
+  const { context } = intelligence;
+  const shortfalls = findingsOf(intelligence, "critical-shortfall", "ceo");
+  const missingKpis = findingsOf(intelligence, "missing-kpi", "ceo");
+  const agenda = agendaTable(intelligence);
+  const inventoryTables = ["entity-inventory", "asset-inventory", "revenue-streams"]
+    .map((id) => intelligence.tables.get(id))
+    .filter((t): t is Table => t !== undefined);
+  const missingTable = intelligence.tables.get("missing-kpis");
+  const subjectParts = [
+    "CEO",
+    monthName(context.period, true),
+    plural(shortfalls.length, "critical shortfall"),
+    plural(missingKpis.length, "missing KPI"),
+  ];
+  const byArea = new Map<string, number>();
+  for (const f of intelligence.findings) byArea.set(f.category, (byArea.get(f.category) ?? 0) + 1);
+  return reportDocument(
+    intelligence,
+    "ceo",
+    `CEO report — ${context.model.tenant.name}, ${monthName(context.period)}`,
+    subjectParts.join(" · "),
+    [
+      section(intelligence, "summary", "Summary", undefined, [
+        paragraph(summary(intelligence)),
+        ...presentFigures(intelligence, [
+          "entity-count",
+          "missing-kpi-count",
+          "pipeline-value",
+          "revenue-earned-period",
+          "revenue-deferred",
+        ]),
+      ]),
+      section(
+        intelligence,
+        "asset-inventory",
+        "Asset inventory",
+        ["registry"],
+        [
+          ...presentFigures(intelligence, ["entity-count", "asset-count", "revenue-stream-count"]),
+          ...inventoryTables.map(table),
+        ],
+      ),
+      section(
+        intelligence,
+        "critical-shortfalls",
+        `Critical shortfalls (${shortfalls.length})`,
+        ["registry", "handoffs", "bookings"],
+        [findingList(shortfalls, "No critical shortfall found in this period's data.")],
+      ),
+      section(
+        intelligence,
+        "missing-kpis",
+        `Missing KPIs (${missingKpis.length})`,
+        ["kpis"],
+        [
+          ...presentFigures(intelligence, ["missing-kpi-count"]),
+          ...(missingTable !== undefined && missingTable.rows.length > 0
+            ? [table(missingTable)]
+            : []),
+          findingList(missingKpis, "Every KPI the roles expect has recent observations."),
+        ],
+      ),
+      section(
+        intelligence,
+        "revenue-recognition",
+        "Revenue recognition",
+        ["bookings", "ledger"],
+        revenueRecognition(intelligence),
+      ),
+      section(intelligence, "pipeline", "Pipeline", ["bookings"], pipeline(intelligence)),
+      section(intelligence, "agenda-30-day", "30-day agenda", undefined, [
+        paragraph(
+          intelligence.findings.length === 0
+            ? "No findings this period, so the agenda is empty."
+            : `Ranked over all ${plural(intelligence.findings.length, "finding")} of every area (by category: ${[
+                ...byArea.entries(),
+              ]
+                .map(([category, n]) => `${category.replaceAll("-", " ")} ${n}`)
+                .join(
+                  ", ",
+                )}) by severity, then impact per effort. The owner is the role that acts; due dates spread the work over the 30 days after ${periodEnd(context.period)}.`,
+        ),
+        ...(agenda.rows.length > 0 ? [table(agenda)] : []),
+      ]),
+    ],
+  );
 }

@@ -1,8 +1,340 @@
-import type { Intelligence } from "../analysis/intelligence.js";
-import { reportDocument } from "./compose.js";
-import type { ReportDocument } from "./document.js";
+import {
+  findingsOf,
+  type Intelligence,
+  requireFigure,
+  requireTable,
+} from "../analysis/intelligence.js";
+import {
+  cloudProvider,
+  DELIVERY_SIGNALS,
+  entityName,
+  isTechnologyNote,
+  matchStacks,
+  monthLabel,
+} from "../analysis/technology.js";
+import type { Finding, Severity, Table } from "../analysis/types.js";
+import {
+  figures,
+  findingList,
+  formatFigure,
+  formatValue,
+  listWords,
+  paragraph,
+  plural,
+  reportDocument,
+  section,
+  table,
+} from "./compose.js";
+import type { Block, ChartSpec, ReportDocument, Section } from "./document.js";
 
-/** The cto report (placeholder until implemented). */
+const ROLE = "cto";
+const SEVERITIES: readonly Severity[] = ["critical", "high", "medium", "low"];
+
+/** "2 critical, 2 high, 2 medium" for a list of findings. */
+function bySeverity(list: readonly Finding[]): string {
+  return SEVERITIES.flatMap((s) => {
+    const n = list.filter((f) => f.severity === s).length;
+    return n > 0 ? [`${n} ${s}`] : [];
+  }).join(", ");
+}
+
+/** A finding's title without the leading "Entity: " its rule puts there. */
+function withoutEntity(intelligence: Intelligence, finding: Finding): string {
+  const prefix =
+    finding.entity !== undefined
+      ? `${entityName(intelligence.context.model, finding.entity)}: `
+      : "";
+  return prefix !== "" && finding.title.startsWith(prefix)
+    ? finding.title.slice(prefix.length)
+    : finding.title;
+}
+
+/** Entity names of findings, in first-seen order. */
+function entitiesOf(intelligence: Intelligence, list: readonly Finding[]): string[] {
+  const model = intelligence.context.model;
+  return [
+    ...new Set(list.flatMap((f) => (f.entity !== undefined ? [entityName(model, f.entity)] : []))),
+  ];
+}
+
+/** A finding count with its severity mix: "6 security gaps (2 critical, 2 high and 2 medium)". */
+function countWithMix(list: readonly Finding[], noun: string): string {
+  return list.length === 0 ? `no ${noun}s` : `${plural(list.length, noun)} (${bySeverity(list)})`;
+}
+
+function whole(value: number): string {
+  return formatValue(Math.round(value), "USD");
+}
+
+function summary(intelligence: Intelligence): Section {
+  const { model, period } = intelligence.context;
+  const security = findingsOf(intelligence, "security-gap", ROLE);
+  const ux = findingsOf(intelligence, "ux-gap", ROLE);
+  const delivery = findingsOf(intelligence, "delivery-gap", ROLE);
+  const billing = findingsOf(intelligence, "billing-gap", ROLE);
+  const low = requireFigure(intelligence, "aws-monthly-cost-low");
+  const high = requireFigure(intelligence, "aws-monthly-cost-high");
+  const current = requireFigure(intelligence, "aws-monthly-cost-current");
+  const savings = requireFigure(intelligence, "aws-monthly-savings");
+  const actions = requireTable(intelligence, "engineering-actions");
+  const provider = cloudProvider(model);
+  const techEntities = new Set(model.systems.map((s) => s.entity));
+
+  const sentences: string[] = [];
+  sentences.push(
+    `The registry lists ${plural(model.systems.length, "component")} across ${plural(techEntities.size, "entity", "entities")}.`,
+  );
+  if (security.length === 0) {
+    sentences.push("No security gaps are recorded in the handoff notes.");
+  } else {
+    const worst = security[0] as Finding;
+    sentences.push(
+      `${capitalise(countWithMix(security, "security gap"))} ${security.length === 1 ? "is" : "are"} open in ${listWords(entitiesOf(intelligence, security))}.`,
+      `Most severe (${[worst.severity, worst.entity !== undefined ? entityName(model, worst.entity) : ""].filter(Boolean).join(", ")}): ${withoutEntity(intelligence, worst)}.`,
+    );
+  }
+  sentences.push(
+    spendMonths(intelligence) === 0
+      ? "The ledger shows no cloud spend."
+      : `${provider} spend ran from ${formatValue(low.value, "USD")} to ${formatValue(high.value, "USD")} a month over the last ${plural(spendMonths(intelligence), "month")} (${formatValue(current.value, "USD")} in ${monthLabel(period)}).`,
+  );
+  if (savings.value > 0)
+    sentences.push(
+      `The registry lists ${formatFigure(savings)} of savings${current.value > 0 ? `, ${Math.round((savings.value / current.value) * 100)}% of the ${monthLabel(period)} bill` : ""}.`,
+    );
+  sentences.push(
+    `Also open: ${listWords([
+      countWithMix(ux, "UX gap"),
+      countWithMix(delivery, "delivery-cycle gap"),
+      countWithMix(billing, "billing-system gap"),
+    ])}.`,
+  );
+  const first = actions.rows[0];
+  if (first !== undefined)
+    sentences.push(`First engineering action (${first[2]}): ${String(first[1])}`);
+  return section(
+    intelligence,
+    "summary",
+    "Summary",
+    ["registry", "handoffs", "ledger"],
+    [paragraph(sentences.join(" "))],
+  );
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Months of ledger the cloud spend figures cover. */
+function spendMonths(intelligence: Intelligence): number {
+  return requireTable(intelligence, "cloud-spend-by-month").rows.length;
+}
+
+function stackAudit(intelligence: Intelligence): Section {
+  const { model } = intelligence.context;
+  const audit = requireTable(intelligence, "stack-audit");
+  const matches = matchStacks(model);
+  const notes = model.handoffs.filter(isTechnologyNote);
+  const entities = new Set(model.systems.map((s) => s.entity));
+  const unmatched = matches.filter((m) => m.system === undefined);
+  const undocumented = model.systems.filter((s) => !matches.some((m) => m.system === s));
+  const lines: string[] = [
+    `The registry lists ${plural(model.systems.length, "component")} for ${plural(entities.size, "entity", "entities")}. ${plural(notes.length, "handoff note")} name ${plural(matches.length, "stack item")}.`,
+  ];
+  lines.push(
+    unmatched.length === 0
+      ? "Every stack item in the handoffs matches a registry component."
+      : `${plural(unmatched.length, "stack item")} named in a handoff ${unmatched.length === 1 ? "is" : "are"} not in the registry: ${listWords(unmatched.map((m) => `${m.item} (${m.note.provenance.file})`))}. Add ${unmatched.length === 1 ? "it" : "them"} to the registry or correct the note.`,
+  );
+  if (undocumented.length > 0)
+    lines.push(
+      `${plural(undocumented.length, "component")} ${undocumented.length === 1 ? "is" : "are"} in no handoff stack: ${listWords(undocumented.map((s) => `${s.name} (${entityName(model, s.entity)})`))}. The next handoff should cover ${undocumented.length === 1 ? "it" : "them"}.`,
+    );
+  return section(
+    intelligence,
+    "stack-audit",
+    "Stack audit",
+    ["registry", "handoffs"],
+    [paragraph(lines.join(" ")), table(audit)],
+  );
+}
+
+function securityGaps(intelligence: Intelligence): Section {
+  const list = findingsOf(intelligence, "security-gap", ROLE);
+  const blocks: Block[] = [];
+  if (list.length > 0)
+    blocks.push(
+      paragraph(
+        `${capitalise(countWithMix(list, "security gap"))}, from the Known issues and Risks tagged security in the handoff notes. Each next action is the note's own next step where it has one.`,
+      ),
+    );
+  blocks.push(
+    findingList(list, "No handoff note records a security gap in its known issues or risks."),
+  );
+  return section(intelligence, "security-gaps", "Security gaps", ["handoffs"], blocks);
+}
+
+/** A chart of the monthly spend table: one series per entity column plus the total. */
+function spendChart(spend: Table): ChartSpec {
+  return {
+    id: "cloud-spend-by-month",
+    title: spend.title,
+    kind: "bar",
+    unit: "USD",
+    series: spend.columns.slice(1).map((column, i) => ({
+      name: column.label,
+      points: spend.rows.map((row) => ({ x: String(row[0]), y: Number(row[i + 1] ?? 0) })),
+    })),
+  };
+}
+
+function cloudCosts(intelligence: Intelligence): Section {
+  const { period } = intelligence.context;
+  const low = requireFigure(intelligence, "aws-monthly-cost-low");
+  const high = requireFigure(intelligence, "aws-monthly-cost-high");
+  const estimateLow = requireFigure(intelligence, "aws-monthly-estimate-low");
+  const estimateHigh = requireFigure(intelligence, "aws-monthly-estimate-high");
+  const savings = requireFigure(intelligence, "aws-monthly-savings");
+  const spend = requireTable(intelligence, "cloud-spend-by-month");
+  const provider = cloudProvider(intelligence.context.model);
+  const byEntity = requireTable(intelligence, "cloud-costs-by-entity");
+  const off = byEntity.rows.filter((r) => !String(r[5]).startsWith("every month"));
+  const lines = [
+    spendMonths(intelligence) === 0
+      ? `The ledger has no months to ${monthLabel(period)} to read cloud spend from.`
+      : `Over the last ${plural(spendMonths(intelligence), "month")} to ${monthLabel(period)}, ${provider} spend in the ledger ran from ${formatFigure(low)} to ${formatFigure(high)}.`,
+    `The registry estimates ${formatFigure(estimateLow)} to ${formatFigure(estimateHigh)}.`,
+    off.length === 0
+      ? "Every entity's monthly spend sits within its estimate."
+      : `Outside the estimate: ${listWords(off.map((r) => `${r[0]} (${r[5]})`))}.`,
+    savings.value > 0
+      ? `${plural(requireTable(intelligence, "cloud-savings").rows.length, "listed change")} would save ${formatFigure(savings)} (${whole(savings.value * 12)} a year).`
+      : "The registry lists no savings.",
+  ];
+  const blocks: Block[] = [
+    paragraph(lines.join(" ")),
+    figures(intelligence, [
+      "aws-monthly-cost-low",
+      "aws-monthly-cost-high",
+      "aws-monthly-cost-current",
+      "aws-monthly-estimate-low",
+      "aws-monthly-estimate-high",
+      "aws-monthly-savings",
+    ]),
+  ];
+  if (spend.rows.length > 0) blocks.push({ type: "chart", chart: spendChart(spend) });
+  if (byEntity.rows.length > 0) blocks.push(table(byEntity));
+  const costs = requireTable(intelligence, "cloud-costs");
+  if (costs.rows.length > 0) blocks.push(table(costs));
+  const savingsTable = requireTable(intelligence, "cloud-savings");
+  if (savingsTable.rows.length > 0) blocks.push(table(savingsTable));
+  return section(intelligence, "cloud-costs", "Cloud costs", ["ledger", "registry"], blocks);
+}
+
+function uxGaps(intelligence: Intelligence): Section {
+  const list = findingsOf(intelligence, "ux-gap", ROLE);
+  const blocks: Block[] = [];
+  if (list.length > 0)
+    blocks.push(
+      paragraph(
+        `${capitalise(countWithMix(list, "UX gap"))} in ${listWords(entitiesOf(intelligence, list))}, from the Known issues and Risks tagged ux.`,
+      ),
+    );
+  blocks.push(findingList(list, "No handoff note records a UX gap."));
+  return section(intelligence, "ux-gaps", "UX gaps", ["handoffs"], blocks);
+}
+
+function deliveryCycle(intelligence: Intelligence): Section {
+  const list = findingsOf(intelligence, "delivery-gap", ROLE);
+  const signals = requireTable(intelligence, "delivery-cycle");
+  const blocks: Block[] = [];
+  if (signals.rows.length > 0) {
+    const counts = DELIVERY_SIGNALS.map((signal, i) => {
+      const n = signals.rows.filter((r) => String(r[i + 1]) !== "not reported").length;
+      return `${signal.noun} in ${n}`;
+    });
+    blocks.push(
+      paragraph(
+        `${capitalise(countWithMix(list, "delivery-cycle gap"))} across ${plural(signals.rows.length, "entity", "entities")}. Entities with a gap reported, per signal: ${listWords(counts)}. A gap is a known issue or risk tagged delivery, or an untagged one that names CI/CD, staging, deploys or rollback.`,
+      ),
+      table(signals),
+    );
+  }
+  blocks.push(findingList(list, "No handoff note records a delivery-cycle gap."));
+  return section(intelligence, "delivery-cycle", "Delivery cycle", ["handoffs"], blocks);
+}
+
+function engineeringActions(intelligence: Intelligence): Section {
+  const actions = requireTable(intelligence, "engineering-actions");
+  const candidates = requireFigure(intelligence, "engineering-action-candidates");
+  const shown = requireFigure(intelligence, "engineering-action-count");
+  const blocks: Block[] =
+    actions.rows.length === 0
+      ? [paragraph("No technology handoff note has next steps to rank.")]
+      : [
+          paragraph(
+            `The top ${shown.value} of ${plural(candidates.value, "next step")} in the technology handoff notes. Order: severity, then fixes a security gap, then the severity of the gap it fixes, then effort.`,
+          ),
+          table(actions),
+        ];
+  return section(intelligence, "engineering-actions", "Engineering actions", ["handoffs"], blocks);
+}
+
+function billingGaps(intelligence: Intelligence): Section {
+  const list = findingsOf(intelligence, "billing-gap", ROLE);
+  return section(
+    intelligence,
+    "billing-gaps",
+    "Billing system gaps",
+    ["registry", "handoffs"],
+    [findingList(list, "Every revenue stream has a billing model and a billing system.")],
+  );
+}
+
+function funnelMobile(intelligence: Intelligence): Section {
+  const notes = requireTable(intelligence, "funnel-mobile-notes");
+  const blocks: Block[] =
+    notes.rows.length === 0
+      ? [paragraph("The technology handoffs say nothing about funnels or mobile.")]
+      : [
+          paragraph(
+            `${plural(notes.rows.length, "handoff item")} in ${plural(new Set(notes.rows.map((r) => r[0])).size, "entity", "entities")} mention a funnel, mobile devices or drop-off.`,
+          ),
+          table(notes),
+        ];
+  return section(
+    intelligence,
+    "funnel-mobile-ux",
+    "Funnel and mobile UX notes",
+    ["handoffs"],
+    blocks,
+  );
+}
+
+/** The CTO report: stack, security, cloud costs, UX and delivery gaps, and what to do first. */
 export function assembleCtoReport(intelligence: Intelligence): ReportDocument {
-  return reportDocument(intelligence, "cto", "Cto report", "Cto report", []);
+  const { period, roles, model } = intelligence.context;
+  const security = findingsOf(intelligence, "security-gap", ROLE);
+  const low = requireFigure(intelligence, "aws-monthly-cost-low");
+  const high = requireFigure(intelligence, "aws-monthly-cost-high");
+  const savings = requireFigure(intelligence, "aws-monthly-savings");
+  const provider = cloudProvider(model);
+  const title = `${roles[ROLE]?.title ?? "CTO"} report · ${monthLabel(period)}`;
+  const subject = [
+    ROLE.toUpperCase(),
+    monthLabel(period),
+    plural(security.length, "security gap"),
+    `${provider} ${whole(low.value)}–${whole(high.value)}/month, ${whole(savings.value)}/month to save`,
+  ].join(" · ");
+  return reportDocument(intelligence, ROLE, title, subject, [
+    summary(intelligence),
+    stackAudit(intelligence),
+    securityGaps(intelligence),
+    cloudCosts(intelligence),
+    uxGaps(intelligence),
+    deliveryCycle(intelligence),
+    engineeringActions(intelligence),
+    billingGaps(intelligence),
+    funnelMobile(intelligence),
+  ]);
 }

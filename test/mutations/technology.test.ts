@@ -1,0 +1,209 @@
+import { appendFile, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Intelligence } from "../../src/core/analysis/intelligence.js";
+import type { Finding } from "../../src/core/analysis/types.js";
+import type { ReportDocument } from "../../src/core/reports/document.js";
+import { copyWorkspace, PORTFOLIO } from "../helpers/cli.js";
+import { computeTenant } from "../helpers/pipeline.js";
+
+// Data change → report change: each test edits one file of a copy of the reference portfolio
+// and checks that the technology figures, findings and CTO report follow the data.
+
+type Computed = Awaited<ReturnType<typeof computeTenant>>;
+
+/** Computes the portfolio after `edit` has changed a temp copy of it. */
+async function mutated(edit: (dir: string) => Promise<void>): Promise<Computed> {
+  const { dir, cleanup } = await copyWorkspace(PORTFOLIO);
+  try {
+    await edit(dir);
+    return await computeTenant(dir);
+  } finally {
+    await cleanup();
+  }
+}
+
+/** Replaces exactly one occurrence of `from` in a workspace file. */
+async function replaceIn(dir: string, file: string, from: string, to: string): Promise<void> {
+  const full = path.join(dir, file);
+  const text = await readFile(full, "utf8");
+  expect(text.split(from).length - 1, `"${from}" should occur once in ${file}`).toBe(1);
+  await writeFile(full, text.replace(from, to));
+}
+
+function findings(intelligence: Intelligence, category: string): Finding[] {
+  return intelligence.findings.filter((f) => f.category === category);
+}
+
+function figure(intelligence: Intelligence, id: string): number | undefined {
+  return intelligence.figures.get(id)?.value;
+}
+
+function actionRows(intelligence: Intelligence): string[] {
+  return (intelligence.tables.get("engineering-actions")?.rows ?? []).map((r) => String(r[1]));
+}
+
+function sectionText(report: ReportDocument, id: string): string {
+  const found = report.sections.find((s) => s.id === id);
+  return JSON.stringify(found?.blocks ?? []);
+}
+
+const QSD_NOTE = "data/handoffs/queenofsandiego-aws.md";
+const WAF_ITEM =
+  "- [security] [high] The CloudFront distribution has no AWS WAF web ACL attached, so the quote and checkout endpoints have no rate limiting or bot protection.\n";
+
+describe("technology mutations", () => {
+  let base: Computed;
+  beforeAll(async () => {
+    base = await computeTenant(PORTFOLIO);
+  });
+
+  it("the baseline has 6 security gaps, AWS $50.08–$83.92/month and $25/month of savings", () => {
+    expect(findings(base.intelligence, "security-gap")).toHaveLength(6);
+    expect(figure(base.intelligence, "aws-monthly-cost-low")).toBe(50.08);
+    expect(figure(base.intelligence, "aws-monthly-cost-high")).toBe(83.92);
+    expect(figure(base.intelligence, "aws-monthly-savings")).toBe(25);
+    expect(actionRows(base.intelligence)).toHaveLength(10);
+    expect(base.report("cto").subject).toBe(
+      "CTO · Oct 2026 · 6 security gaps · AWS $50–$84/month, $25/month to save",
+    );
+  });
+
+  it("a new [security] [high] known issue becomes a seventh security gap", async () => {
+    const after = await mutated((dir) =>
+      replaceIn(
+        dir,
+        QSD_NOTE,
+        WAF_ITEM,
+        `${WAF_ITEM}- [security] [high] The S3 bucket policy allows anyone to list the booking site bucket.\n`,
+      ),
+    );
+    const security = findings(after.intelligence, "security-gap");
+    expect(security).toHaveLength(7);
+    const added = security.find((f) => f.title.includes("S3 bucket policy"));
+    expect(added?.severity).toBe("high");
+    expect(added?.evidence[0]?.source).toMatchObject({ file: QSD_NOTE, line: 15 });
+    expect(after.report("cto").subject).toContain("7 security gaps");
+  });
+
+  it("removing the WAF item leaves 5 gaps, drops its fingerprint and keeps the others", async () => {
+    const before = findings(base.intelligence, "security-gap");
+    const waf = before.find((f) => f.evidence[0]?.text.includes("WAF"));
+    expect(waf).toBeDefined();
+    const after = await mutated((dir) => replaceIn(dir, QSD_NOTE, WAF_ITEM, ""));
+    const remaining = findings(after.intelligence, "security-gap").map((f) => f.fingerprint);
+    expect(remaining).toHaveLength(5);
+    expect(remaining).not.toContain(waf?.fingerprint);
+    // Lines below the removed item moved up one, yet every other fingerprint is unchanged.
+    expect(remaining.sort()).toEqual(
+      before
+        .map((f) => f.fingerprint)
+        .filter((f) => f !== waf?.fingerprint)
+        .sort(),
+    );
+  });
+
+  it("a $120 AWS charge in February 2026 raises the highest month to $172.64", async () => {
+    const after = await mutated((dir) =>
+      appendFile(
+        path.join(dir, "data/ledger/dangerouscentaur-card.csv"),
+        "02/20/2026,AMAZON WEB SERVICES AWS.AMAZON.CO WA,120.00\r\n",
+      ),
+    );
+    // February was 52.64 (29.12 + 23.52); the charge adds 120.
+    expect(figure(after.intelligence, "aws-monthly-cost-high")).toBe(172.64);
+    expect(figure(after.intelligence, "aws-monthly-cost-low")).toBe(50.08);
+    const feb = after.intelligence.tables
+      .get("cloud-spend-by-month")
+      ?.rows.find((r) => r[0] === "2026-02");
+    expect(feb).toEqual(["2026-02", 29.12, 143.52, 172.64]);
+    expect(after.report("cto").subject).toContain("AWS $50–$173/month");
+  });
+
+  it("a larger savings entry raises the available savings", async () => {
+    const after = await mutated((dir) =>
+      replaceIn(dir, "data/registry.yaml", "{ monthly: 9.00,", "{ monthly: 19.00,"),
+    );
+    expect(figure(after.intelligence, "aws-monthly-savings")).toBe(35);
+    const row = after.intelligence.tables
+      .get("cloud-savings")
+      ?.rows.find((r) => String(r[2]).includes("on-demand"));
+    expect(row?.[3]).toBe(19);
+    expect(after.report("cto").subject).toContain("$35/month to save");
+  });
+
+  it("a new critical next step enters the engineering actions at rank 3 and pushes out the 10th", async () => {
+    const baseRows = actionRows(base.intelligence);
+    const after = await mutated((dir) =>
+      replaceIn(
+        dir,
+        QSD_NOTE,
+        "## Next steps\n",
+        "## Next steps\n- [critical] Replace the root account's MFA device and turn on MFA for every console user.\n",
+      ),
+    );
+    const rows = actionRows(after.intelligence);
+    expect(rows).toHaveLength(10);
+    expect(rows[2]).toBe(
+      "Replace the root account's MFA device and turn on MFA for every console user.",
+    );
+    expect(rows.slice(0, 2)).toEqual(baseRows.slice(0, 2));
+    expect(rows.slice(3)).toEqual(baseRows.slice(2, 9));
+    expect(rows).not.toContain(baseRows[9]);
+    expect(figure(after.intelligence, "engineering-action-candidates")).toBe(24);
+    // It fixes the note's risk about the root account.
+    const fixes = after.intelligence.tables.get("engineering-actions")?.rows[2]?.[4];
+    expect(String(fixes)).toMatch(/^risk \(data\/handoffs\/queenofsandiego-aws\.md:\d+\)$/);
+  });
+
+  it("a stack item the registry lacks shows up in the stack audit", async () => {
+    const after = await mutated((dir) =>
+      replaceIn(
+        dir,
+        "data/handoffs/jada-node-service.md",
+        "stack: [Node.js 18, Express 4, PostgreSQL 14, Render]",
+        "stack: [Node.js 18, Express 4, PostgreSQL 14, Render, Redis 7]",
+      ),
+    );
+    const rows = after.intelligence.tables.get("stack-audit")?.rows ?? [];
+    expect(rows.find((r) => r[3] === "Redis 7")).toEqual([
+      "JADA",
+      "(named only in a handoff)",
+      "—",
+      "Redis 7",
+      "—",
+      "—",
+      "—",
+      "data/handoffs/jada-node-service.md: not in the registry",
+    ]);
+    expect(sectionText(after.report("cto"), "stack-audit")).toContain(
+      "1 stack item named in a handoff is not in the registry: Redis 7",
+    );
+    expect(sectionText(base.report("cto"), "stack-audit")).toContain(
+      "Every stack item in the handoffs matches a registry component.",
+    );
+  });
+
+  it("billing one of DangerousCentaur's streams turns its billing gap from high to medium", async () => {
+    const before = findings(base.intelligence, "billing-gap");
+    expect(before.map((f) => [f.fingerprint, f.severity])).toEqual([
+      ["tech-billing-system-gap:dangerouscentaur", "high"],
+    ]);
+    const after = await mutated((dir) =>
+      replaceIn(
+        dir,
+        "data/registry.yaml",
+        "pricing: { model: hourly, price: 150, unit: hour }\n    billing: { model: none }",
+        "pricing: { model: hourly, price: 150, unit: hour }\n    billing: { model: invoice, system: Stripe Invoicing }",
+      ),
+    );
+    const gap = findings(after.intelligence, "billing-gap");
+    expect(gap.map((f) => [f.fingerprint, f.severity, f.title])).toEqual([
+      [
+        "tech-billing-system-gap:dangerouscentaur",
+        "medium",
+        "DangerousCentaur: 1 of 2 revenue streams have no billing system",
+      ],
+    ]);
+  });
+});
