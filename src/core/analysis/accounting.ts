@@ -6,21 +6,16 @@ import type {
   TenantModel,
   Transaction,
 } from "../model/index.js";
+import { entityName, latestAsOf, monthRange, periodEnd, shortMonth, sourcesOf } from "./common.js";
 import {
   auditMonths,
   breakEvenOf,
   capitalise,
-  entityName,
   formatUsd,
-  latestAsOf,
   monthlyBurn,
-  monthRange,
   monthsAhead,
-  periodEnd,
   REVENUE_KPI,
   revenueTargets,
-  shortMonth,
-  sourcesOf,
   unitPlural,
 } from "./finance.js";
 import { isUnder, monthOf, toCurrency } from "./money.js";

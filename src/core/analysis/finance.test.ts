@@ -7,12 +7,11 @@ import type {
   RevenueStream,
   TenantModel,
 } from "../model/index.js";
+import { monthRange, periodEnd } from "./common.js";
 import {
   analyseFinance,
   breakEvenOf,
   monthlyBurn,
-  monthRange,
-  periodEnd,
   policyBreaches,
   revenueTargets,
   tierSpends,

@@ -4,19 +4,11 @@ import type {
   Policy,
   RevenueStream,
   TenantModel,
-  Traced,
   Transaction,
 } from "../model/index.js";
+import { entityName, latestAsOf, monthRange, periodEnd, shortMonth, sourcesOf } from "./common.js";
 import { isUnder, monthOf, monthsBetween, toCurrency, trailingMonths } from "./money.js";
-import type {
-  AnalysisContext,
-  AnalysisOutput,
-  Cell,
-  Figure,
-  SourceRef,
-  Table,
-  Unit,
-} from "./types.js";
+import type { AnalysisContext, AnalysisOutput, Cell, Figure, Table, Unit } from "./types.js";
 
 /** Months of ledger history the policy checks and the categorisation audit look back over: one year. */
 export const AUDIT_MONTHS = 12;
@@ -27,85 +19,9 @@ export const LOW_COST_MONTHLY_DEFAULT = 500;
 /** Threshold key (config `analysis.thresholds`) that overrides the low-cost ceiling. */
 export const LOW_COST_THRESHOLD_KEY = "capital-do-not-deploy.lowCostMonthly";
 
-const MONTH_NAMES = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-] as const;
-
-/** "October 2026" for `2026-10`. */
-export function monthName(period: string): string {
-  const [year, month] = period.split("-").map(Number) as [number, number];
-  return `${MONTH_NAMES[month - 1]} ${year}`;
-}
-
-/** "Oct 2026" for `2026-10`. */
-export function shortMonth(period: string): string {
-  const [year, month] = period.split("-").map(Number) as [number, number];
-  return `${MONTH_NAMES[month - 1]?.slice(0, 3)} ${year}`;
-}
-
-/** "May–Oct 2026" (or "Nov 2025–Oct 2026") for a run of months. */
-export function monthRange(months: readonly string[]): string {
-  const first = months[0];
-  const last = months[months.length - 1];
-  if (first === undefined || last === undefined) return "";
-  if (first === last) return shortMonth(first);
-  return first.slice(0, 4) === last.slice(0, 4)
-    ? `${shortMonth(first).slice(0, 3)}–${shortMonth(last)}`
-    : `${shortMonth(first)}–${shortMonth(last)}`;
-}
-
-/** Last calendar day (`YYYY-MM-DD`) of a `YYYY-MM` period. */
-export function periodEnd(period: string): string {
-  const [year, month] = period.split("-").map(Number) as [number, number];
-  // Day 0 of the next month is the last day of this one; a date with arguments reads no clock.
-  const day = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return `${period}-${String(day).padStart(2, "0")}`;
-}
-
-/** Source references of the records behind a figure: the record itself, or one per file when many. */
-export function sourcesOf(records: readonly Traced[]): SourceRef[] {
-  const [only] = records;
-  if (records.length === 1 && only !== undefined) {
-    const { sourceId, file, line } = only.provenance;
-    return [line !== undefined ? { sourceId, file, line } : { sourceId, file }];
-  }
-  const byFile = new Map<string, SourceRef>();
-  for (const r of records) {
-    const { sourceId, file } = r.provenance;
-    byFile.set(`${sourceId}\u0000${file}`, { sourceId, file });
-  }
-  return [...byFile.values()].sort((a, b) => a.file.localeCompare(b.file));
-}
-
-/** Latest as-of date among records, not after `limit`; `limit` when there are none. */
-export function latestAsOf(records: readonly Traced[], limit: string): string {
-  let latest = "";
-  for (const r of records) {
-    const asOf = r.provenance.asOf;
-    if (asOf <= limit && asOf > latest) latest = asOf;
-  }
-  return latest === "" ? limit : latest;
-}
-
 /** Ids of the entities that are businesses (burn and break-even cover businesses only). */
 export function businessEntityIds(model: TenantModel): Set<string> {
   return new Set(model.entities.filter((e) => e.kind === "business").map((e) => e.id));
-}
-
-/** Display name of an entity id (the id itself when unknown). */
-export function entityName(model: TenantModel, id: string): string {
-  return model.entities.find((e) => e.id === id)?.name ?? id;
 }
 
 /** One month of the burn model, in cents. */

@@ -8,7 +8,8 @@ import type {
   TenantModel,
   Traced,
 } from "../model/index.js";
-import { addDays, entityName, filesOf, latestAsOf, periodEnd } from "./strategy.js";
+import { addDays, entityName, latestAsOf, periodEnd, sourcesOf } from "./common.js";
+
 import type { AnalysisContext, AnalysisOutput, Cell, Figure, Table } from "./types.js";
 
 // Marketing: where each entity can be found (channel matrix), what the email list is worth,
@@ -206,7 +207,7 @@ function channelFigures(context: AnalysisContext): Figure[] {
       value: Math.round((listed / channels.length) * 1000) / 10,
       unit: "percent",
       asOf: latestAsOf(channels, periodEnd(context.period)),
-      sources: filesOf(channels),
+      sources: sourcesOf(channels),
       basis: `${listed} of ${channels.length} channels across ${new Set(channels.map((c) => c.entity)).size} entities are listed.`,
     },
   ];
@@ -263,7 +264,7 @@ function blastFigures(context: AnalysisContext): Figure[] {
   const cases = blastCases(context.model);
   const figures = (blast: BlastCase, suffix: string): Figure[] => {
     const { campaign, audience } = blast;
-    const sources = filesOf([campaign, audience]);
+    const sources = sourcesOf([campaign, audience]);
     const asOf = latestAsOf([campaign, audience], periodEnd(context.period));
     const value = campaign.valuePerConversionCents / 100;
     const basis = (rates: Campaign["assumptions"]["low"]) =>
@@ -354,7 +355,7 @@ function otaFigures(context: AnalysisContext): Figure[] {
   const ota = model.channels.filter((c) => c.kind === "ota");
   if (ota.length === 0) return [];
   const asOf = latestAsOf(ota, periodEnd(context.period));
-  const sources = filesOf([...ota, ...model.documents]);
+  const sources = sourcesOf([...ota, ...model.documents]);
   const ready = steps.filter((s) => s.blocking.length === 0).length;
   return [
     {

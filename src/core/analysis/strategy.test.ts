@@ -1,14 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { at, booking, business, contextFor, emptyModel } from "../../../test/helpers/model.js";
 import type { KpiValue, TenantModel } from "../model/index.js";
-import {
-  addDays,
-  analyseStrategy,
-  daysBetween,
-  missingKpis,
-  openPipeline,
-  periodEnd,
-} from "./strategy.js";
+import { addDays, daysBetween, periodEnd } from "./common.js";
+import { analyseStrategy, missingKpis, openPipeline } from "./strategy.js";
 import type { AnalysisOutput } from "./types.js";
 
 function figure(output: AnalysisOutput, id: string): number | undefined {

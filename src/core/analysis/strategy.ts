@@ -1,54 +1,10 @@
-import type { Booking, TenantModel, Traced } from "../model/index.js";
+import type { Booking } from "../model/index.js";
+import { daysBetween, entityName, latestAsOf, periodEnd, sourcesOf } from "./common.js";
 import { trailingMonths } from "./money.js";
 import type { AnalysisContext, AnalysisOutput, Cell, Figure, SourceRef, Table } from "./types.js";
 
 // Strategy: what the owner holds (inventory), which expected KPIs nobody measures, and what is
 // booked ahead of the period (pipeline). Critical shortfalls are rules (strategy-rules.ts).
-
-/** Last calendar day (`YYYY-MM-DD`) of a `YYYY-MM` period. */
-export function periodEnd(period: string): string {
-  const [year, month] = period.split("-").map(Number) as [number, number];
-  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return `${period}-${String(last).padStart(2, "0")}`;
-}
-
-/** An ISO date plus `days` calendar days. */
-export function addDays(date: string, days: number): string {
-  const [year, month, day] = date.split("-").map(Number) as [number, number, number];
-  return new Date(Date.UTC(year, month - 1, day + days)).toISOString().slice(0, 10);
-}
-
-/** Whole calendar days from one ISO date to another (negative when `to` is earlier). */
-export function daysBetween(from: string, to: string): number {
-  const utc = (date: string) => {
-    const [year, month, day] = date.split("-").map(Number) as [number, number, number];
-    return Date.UTC(year, month - 1, day);
-  };
-  return Math.round((utc(to) - utc(from)) / 86_400_000);
-}
-
-/** The canonical name of an entity id (the id itself when the entity is unknown). */
-export function entityName(model: TenantModel, id: string | undefined): string {
-  if (id === undefined) return model.tenant.name;
-  return model.entities.find((e) => e.id === id)?.name ?? id;
-}
-
-/** The distinct files a set of records came from, as figure sources (no lines: there are many). */
-export function filesOf(records: readonly Traced[]): SourceRef[] {
-  const seen = new Map<string, SourceRef>();
-  for (const { provenance } of records)
-    if (!seen.has(provenance.file))
-      seen.set(provenance.file, { sourceId: provenance.sourceId, file: provenance.file });
-  return [...seen.values()];
-}
-
-/** The latest as-of date among records, or the fallback when there are none. */
-export function latestAsOf(records: readonly Traced[], fallback: string): string {
-  return records.reduce(
-    (latest, r) => (r.provenance.asOf > latest ? r.provenance.asOf : latest),
-    records.length === 0 ? fallback : "",
-  );
-}
 
 /** Role id as executives write it: `ceo` → CEO, `accounting` → Accounting. */
 export function roleLabel(role: string): string {
@@ -144,7 +100,7 @@ function inventoryFigures(context: AnalysisContext): Figure[] {
       value: model.assets.length,
       unit: "count",
       asOf: latestAsOf(model.assets, end),
-      sources: filesOf(model.assets),
+      sources: sourcesOf(model.assets),
       basis: countBasis(
         model.assets.map((a) => a.kind),
         "asset",
@@ -156,7 +112,7 @@ function inventoryFigures(context: AnalysisContext): Figure[] {
       value: model.revenueStreams.length,
       unit: "count",
       asOf: latestAsOf(model.revenueStreams, end),
-      sources: filesOf(model.revenueStreams),
+      sources: sourcesOf(model.revenueStreams),
       basis: `Across ${counted(new Set(model.revenueStreams.map((s) => s.entity)).size, "entity", "entities")}.`,
     },
   ];
@@ -246,7 +202,7 @@ function kpiFigures(context: AnalysisContext): Figure[] {
       value: missing.length,
       unit: "count",
       asOf: periodEnd(context.period),
-      sources: [CONFIG_SOURCE, ...filesOf(kpis)],
+      sources: [CONFIG_SOURCE, ...sourcesOf(kpis)],
       basis: `Of ${counted(expected.length, "KPI")} the roles expect, ${missing.length} ${missing.length === 1 ? "has" : "have"} no observation in ${window[0]} to ${window.at(-1)}.`,
     },
   ];
@@ -274,7 +230,7 @@ function pipelineFigures(context: AnalysisContext): Figure[] {
   const end = periodEnd(context.period);
   const open = openPipeline(context);
   const asOf = latestAsOf(model.bookings, end);
-  const sources = filesOf(model.bookings);
+  const sources = sourcesOf(model.bookings);
   const value = open.reduce((sum, b) => sum + b.totalCents, 0);
   const paid = open.reduce((sum, b) => sum + b.paidCents, 0);
   const quotes = open.filter((b) => b.status !== "confirmed");

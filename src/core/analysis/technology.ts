@@ -5,15 +5,9 @@ import type {
   TenantModel,
   Transaction,
 } from "../model/index.js";
+import { entityName, sourcesOf } from "./common.js";
 import { isUnder, monthOf, toCurrency, trailingMonths } from "./money.js";
-import type {
-  AnalysisContext,
-  AnalysisOutput,
-  Figure,
-  Severity,
-  SourceRef,
-  Table,
-} from "./types.js";
+import type { AnalysisContext, AnalysisOutput, Figure, Severity, Table } from "./types.js";
 
 // The technology analysis reads three kinds of input, all generic so later collectors (git, AWS
 // cost explorer) can feed the same shapes: handoff notes (stacks and typed items), registry
@@ -213,27 +207,10 @@ function fnv1a(text: string): string {
   return hash.toString(16).padStart(8, "0");
 }
 
-/** The canonical name of an entity id (the id itself when unknown). */
-export function entityName(model: TenantModel, id: string): string {
-  return model.entities.find((e) => e.id === id)?.name ?? id;
-}
-
 /** `file:line` of a record, for evidence columns. */
 export function where(record: { provenance: { file: string; line?: number } }): string {
   const { file, line } = record.provenance;
   return line !== undefined ? `${file}:${line}` : file;
-}
-
-/** Source refs of records, one per file, so figures stay small when many rows feed them. */
-export function sourcesOf(
-  records: readonly { provenance: { sourceId: string; file: string } }[],
-): SourceRef[] {
-  const seen = new Map<string, SourceRef>();
-  for (const { provenance } of records) {
-    const key = `${provenance.sourceId}\u0000${provenance.file}`;
-    if (!seen.has(key)) seen.set(key, { sourceId: provenance.sourceId, file: provenance.file });
-  }
-  return [...seen.values()];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import { profitabilityRoadmap, quarterOf } from "../analysis/accounting.js";
-import { auditMonths, monthName, monthRange, periodEnd, shortMonth } from "../analysis/finance.js";
+import { monthName, monthRange, periodEnd, shortMonth } from "../analysis/common.js";
+import { auditMonths } from "../analysis/finance.js";
 import { findingsOf, type Intelligence } from "../analysis/intelligence.js";
 import { figureOf, figuresPresent, sentences, shown, tablePresent } from "./cfo.js";
 import {

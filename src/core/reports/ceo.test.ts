@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { at, booking, contextFor, emptyModel } from "../../../test/helpers/model.js";
+import { monthName } from "../analysis/common.js";
 import { type Analysis, gatherIntelligence } from "../analysis/intelligence.js";
 import { analyseMarketing } from "../analysis/marketing.js";
 import { analyseStrategy } from "../analysis/strategy.js";
@@ -7,7 +8,7 @@ import type { AnalysisContext } from "../analysis/types.js";
 import type { TenantModel } from "../model/index.js";
 import type { Rule } from "../rules/rule.js";
 import { strategyRules } from "../rules/strategy-rules.js";
-import { agendaTable, assembleCeoReport, monthName } from "./ceo.js";
+import { agendaTable, assembleCeoReport } from "./ceo.js";
 import type { Block, ReportDocument } from "./document.js";
 import { REQUIRED_SECTIONS } from "./index.js";
 

@@ -1,5 +1,6 @@
+import { addDays, monthName, periodEnd } from "../analysis/common.js";
 import { findingsOf, type Intelligence, rankFindings } from "../analysis/intelligence.js";
-import { addDays, periodEnd, roleLabel } from "../analysis/strategy.js";
+import { roleLabel } from "../analysis/strategy.js";
 import type { Figure, Finding, Table } from "../analysis/types.js";
 import {
   figures,
@@ -17,28 +18,6 @@ import type { Block, ReportDocument } from "./document.js";
 // The CEO report: what the owner holds, what is critically missing, which KPIs nobody measures,
 // what is earned vs deferred, what is booked ahead, and the 30-day agenda ranked over every
 // finding of every area.
-
-const MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
-
-/** `2026-10` → `October 2026` (or `Oct 2026` when short). */
-export function monthName(period: string, short = false): string {
-  const [year, month] = period.split("-").map(Number) as [number, number];
-  const name = MONTHS[month - 1] ?? period;
-  return `${short ? name.slice(0, 3) : name} ${year}`;
-}
 
 /** How many findings the 30-day agenda holds. */
 export const AGENDA_SIZE = 10;

@@ -1,12 +1,10 @@
+import { monthName, monthRange, shortMonth } from "../analysis/common.js";
 import {
   auditMonths,
   breakEvenOf,
   burnMonths,
   formatUsd,
   lowCostCeilingCents,
-  monthName,
-  monthRange,
-  shortMonth,
 } from "../analysis/finance.js";
 import { findingsOf, type Intelligence } from "../analysis/intelligence.js";
 import type { Figure, Finding } from "../analysis/types.js";

@@ -1,8 +1,9 @@
+import { entityName, monthName, periodEnd } from "../analysis/common.js";
 import { findingsOf, type Intelligence, rankFindings } from "../analysis/intelligence.js";
 import { asNoun, blastCases, localSeoGaps, otaSequence } from "../analysis/marketing.js";
-import { entityName, periodEnd } from "../analysis/strategy.js";
+
 import type { Figure, Finding, Table } from "../analysis/types.js";
-import { distinctFindings, monthName } from "./ceo.js";
+import { distinctFindings } from "./ceo.js";
 import {
   figures,
   findingList,

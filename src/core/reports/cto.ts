@@ -1,3 +1,4 @@
+import { entityName } from "../analysis/common.js";
 import {
   findingsOf,
   type Intelligence,
@@ -7,7 +8,6 @@ import {
 import {
   cloudProvider,
   DELIVERY_SIGNALS,
-  entityName,
   isTechnologyNote,
   matchStacks,
   monthLabel,

@@ -6,14 +6,8 @@ import {
   recogniseBookings,
   uncategorisedGroups,
 } from "../analysis/accounting.js";
-import {
-  auditMonths,
-  entityName,
-  formatUsd,
-  monthRange,
-  periodEnd,
-  sourcesOf,
-} from "../analysis/finance.js";
+import { entityName, monthRange, periodEnd, sourcesOf } from "../analysis/common.js";
+import { auditMonths, formatUsd } from "../analysis/finance.js";
 import type { Evidence } from "../analysis/types.js";
 import { evidenceOf, type Rule, type RuleHit } from "./rule.js";
 

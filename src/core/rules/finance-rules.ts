@@ -1,13 +1,11 @@
+import { entityName, monthRange, shortMonth } from "../analysis/common.js";
 import {
   breakEvenOf,
   businessEntityIds,
-  entityName,
   formatUsd,
   LOW_COST_MONTHLY_DEFAULT,
   monthlyBurn,
-  monthRange,
   policyBreaches,
-  shortMonth,
   tierSpends,
   unitPlural,
 } from "../analysis/finance.js";

@@ -1,3 +1,4 @@
+import { entityName } from "../analysis/common.js";
 import {
   asNoun,
   channelFix,
@@ -9,7 +10,7 @@ import {
   shortName,
   statusWords,
 } from "../analysis/marketing.js";
-import { entityName } from "../analysis/strategy.js";
+
 import type { Evidence } from "../analysis/types.js";
 import type { Channel } from "../model/index.js";
 import { evidenceOf, type Rule, type RuleHit } from "./rule.js";

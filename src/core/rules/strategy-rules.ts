@@ -1,15 +1,11 @@
+import { addDays, daysBetween, entityName, periodEnd, sourcesOf } from "../analysis/common.js";
 import { shortName } from "../analysis/marketing.js";
 import {
-  addDays,
   CONFIG_SOURCE,
-  daysBetween,
-  entityName,
-  filesOf,
   kpiLabel,
   kpiWindow,
   missingKpis,
   openPipeline,
-  periodEnd,
   roleLabel,
 } from "../analysis/strategy.js";
 import type { Evidence, Severity } from "../analysis/types.js";
@@ -147,7 +143,7 @@ const emptyPipeline: Rule = {
     const beyond = open.filter((b) => b.status === "confirmed" && b.serviceStart > horizon);
     if (quotes.length > 0 || beyond.length > 0) return [];
     const furthest = open.at(-1);
-    const [file] = filesOf(model.bookings);
+    const [file] = sourcesOf(model.bookings);
     const evidence: Evidence[] = [
       {
         text: `${model.bookings.length} bookings on record; none is an inquiry or a quote with service after ${end}.`,
@@ -186,7 +182,7 @@ const noRevenueDashboard: Rule = {
   evaluate(ctx) {
     const { model } = ctx;
     if (model.systems.length === 0 || model.systems.some((s) => s.kind === "dashboard")) return [];
-    const [file] = filesOf(model.systems);
+    const [file] = sourcesOf(model.systems);
     const entities = new Set(model.systems.map((s) => s.entity)).size;
     const items = handoffItems(model, ["issue", "risk"], /dashboard/i).filter(({ item }) =>
       /revenue|sales|kpi|metric|reporting/i.test(item.text),
@@ -424,7 +420,7 @@ const missingKpi: Rule = {
   impact: 2,
   evaluate(ctx) {
     const window = kpiWindow(ctx);
-    const [kpiFile] = filesOf(ctx.model.kpiObservations);
+    const [kpiFile] = sourcesOf(ctx.model.kpiObservations);
     return missingKpis(ctx).map(
       (m): RuleHit => ({
         subject: m.kpi,

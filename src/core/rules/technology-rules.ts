@@ -1,6 +1,6 @@
+import { entityName } from "../analysis/common.js";
 import {
   effortHint,
-  entityName,
   fixingStep,
   type GapTopic,
   gapItems,
