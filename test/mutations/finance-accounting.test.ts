@@ -1,45 +1,16 @@
-import { appendFile, readFile, writeFile } from "node:fs/promises";
+import { appendFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Intelligence } from "../../src/core/analysis/intelligence.js";
-import type { ReportDocument } from "../../src/core/reports/document.js";
-import { copyWorkspace, PORTFOLIO } from "../helpers/cli.js";
+import { PORTFOLIO } from "../helpers/cli.js";
+import { type Computed, fingerprints, mutated, replaceIn, sectionText } from "../helpers/mutate.js";
 import { computeTenant } from "../helpers/pipeline.js";
 
 // Data change → report change: each test edits one file of a copy of the reference portfolio
 // and checks that the finance and accounting figures, findings and reports follow the data.
 
-type Computed = Awaited<ReturnType<typeof computeTenant>>;
-
-/** Computes the portfolio after `edit` has changed a temp copy of it. */
-async function mutated(edit: (dir: string) => Promise<void>): Promise<Computed> {
-  const { dir, cleanup } = await copyWorkspace(PORTFOLIO);
-  try {
-    await edit(dir);
-    return await computeTenant(dir);
-  } finally {
-    await cleanup();
-  }
-}
-
-/** Replaces exactly one occurrence of `from` in a workspace file. */
-async function replaceIn(dir: string, file: string, from: string, to: string): Promise<void> {
-  const full = path.join(dir, file);
-  const text = await readFile(full, "utf8");
-  expect(text.split(from).length - 1, `"${from}" should occur once in ${file}`).toBe(1);
-  await writeFile(full, text.replace(from, to));
-}
-
 function figure(intelligence: Intelligence, id: string): number | undefined {
   return intelligence.figures.get(id)?.value;
-}
-
-function fingerprints(intelligence: Intelligence, category: string): string[] {
-  return intelligence.findings.filter((f) => f.category === category).map((f) => f.fingerprint);
-}
-
-function sectionText(report: ReportDocument, id: string): string {
-  return JSON.stringify(report.sections.find((s) => s.id === id)?.blocks ?? []);
 }
 
 const DC_CARD = "data/ledger/dangerouscentaur-card.csv";

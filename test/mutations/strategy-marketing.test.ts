@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Intelligence } from "../../src/core/analysis/intelligence.js";
 import { renderMarkdown } from "../../src/core/render/markdown.js";
 import { copyWorkspace, PORTFOLIO } from "../helpers/cli.js";
+import { fingerprints } from "../helpers/mutate.js";
 import { computeTenant } from "../helpers/pipeline.js";
 
 // Data change → report change: each test edits one file of a copy of the reference portfolio and
@@ -33,13 +34,6 @@ async function withEdit(
 }
 
 const baseline = computeTenant(PORTFOLIO);
-
-function fingerprints(intelligence: Intelligence, category: string): string[] {
-  return intelligence.findings
-    .filter((f) => f.category === category)
-    .map((f) => f.fingerprint)
-    .sort();
-}
 
 function rowsOf(intelligence: Intelligence, table: string) {
   return intelligence.tables.get(table)?.rows ?? [];

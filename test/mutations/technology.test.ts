@@ -1,35 +1,14 @@
-import { appendFile, readFile, writeFile } from "node:fs/promises";
+import { appendFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Intelligence } from "../../src/core/analysis/intelligence.js";
 import type { Finding } from "../../src/core/analysis/types.js";
-import type { ReportDocument } from "../../src/core/reports/document.js";
-import { copyWorkspace, PORTFOLIO } from "../helpers/cli.js";
+import { PORTFOLIO } from "../helpers/cli.js";
+import { type Computed, mutated, replaceIn, sectionText } from "../helpers/mutate.js";
 import { computeTenant } from "../helpers/pipeline.js";
 
 // Data change → report change: each test edits one file of a copy of the reference portfolio
 // and checks that the technology figures, findings and CTO report follow the data.
-
-type Computed = Awaited<ReturnType<typeof computeTenant>>;
-
-/** Computes the portfolio after `edit` has changed a temp copy of it. */
-async function mutated(edit: (dir: string) => Promise<void>): Promise<Computed> {
-  const { dir, cleanup } = await copyWorkspace(PORTFOLIO);
-  try {
-    await edit(dir);
-    return await computeTenant(dir);
-  } finally {
-    await cleanup();
-  }
-}
-
-/** Replaces exactly one occurrence of `from` in a workspace file. */
-async function replaceIn(dir: string, file: string, from: string, to: string): Promise<void> {
-  const full = path.join(dir, file);
-  const text = await readFile(full, "utf8");
-  expect(text.split(from).length - 1, `"${from}" should occur once in ${file}`).toBe(1);
-  await writeFile(full, text.replace(from, to));
-}
 
 function findings(intelligence: Intelligence, category: string): Finding[] {
   return intelligence.findings.filter((f) => f.category === category);
@@ -41,11 +20,6 @@ function figure(intelligence: Intelligence, id: string): number | undefined {
 
 function actionRows(intelligence: Intelligence): string[] {
   return (intelligence.tables.get("engineering-actions")?.rows ?? []).map((r) => String(r[1]));
-}
-
-function sectionText(report: ReportDocument, id: string): string {
-  const found = report.sections.find((s) => s.id === id);
-  return JSON.stringify(found?.blocks ?? []);
 }
 
 const QSD_NOTE = "data/handoffs/queenofsandiego-aws.md";
