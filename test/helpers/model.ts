@@ -8,28 +8,14 @@ import type {
   TenantModel,
   Transaction,
 } from "../../src/core/model/index.js";
+import { emptyTenantModel } from "../../src/core/model/index.js";
 
 /** An empty tenant model with the given entities, for hand-computed unit tests. */
 export function emptyModel(entities: Entity[] = [business("alpha", "Alpha")]): TenantModel {
-  return {
-    tenant: { id: "t", name: "Test tenant", currency: "USD", timezone: "UTC" },
+  return emptyTenantModel(
+    { id: "t", name: "Test tenant", currency: "USD", timezone: "UTC" },
     entities,
-    assets: [],
-    revenueStreams: [],
-    people: [],
-    systems: [],
-    channels: [],
-    documents: [],
-    transactions: [],
-    bookings: [],
-    kpiObservations: [],
-    kpiTargets: [],
-    handoffs: [],
-    policies: [],
-    plannedSpends: [],
-    campaigns: [],
-    freshness: [],
-  };
+  );
 }
 
 /** A business entity. */

@@ -4,7 +4,7 @@ import type { SourceConfig, TenantConfig } from "../../core/config.js";
 import { createEntityResolver, type EntityResolver } from "../../core/entity-resolver.js";
 import { hasErrors, type Problem, warning } from "../../core/errors.js";
 import { assessFreshness, latestDate } from "../../core/freshness.js";
-import type { Entity, TenantModel } from "../../core/model/index.js";
+import { type Entity, emptyTenantModel, type TenantModel } from "../../core/model/index.js";
 import { parseBookingsCsv } from "./bookings-csv.js";
 import { parseHandoffNote } from "./handoff-markdown.js";
 import { parseKpiCsv } from "./kpis-csv.js";
@@ -45,30 +45,10 @@ export async function collectTenantModel(
 ): Promise<CollectResult> {
   const entities: Entity[] = tenant.entities.map((e) => ({ ...e }));
   const context: DriverContext = { workspace, tenant, entities: createEntityResolver(entities) };
-  const model: TenantModel = {
-    tenant: {
-      id: tenant.id,
-      name: tenant.name,
-      currency: tenant.currency,
-      timezone: tenant.timezone,
-    },
+  const model = emptyTenantModel(
+    { id: tenant.id, name: tenant.name, currency: tenant.currency, timezone: tenant.timezone },
     entities,
-    assets: [],
-    revenueStreams: [],
-    people: [],
-    systems: [],
-    channels: [],
-    documents: [],
-    transactions: [],
-    bookings: [],
-    kpiObservations: [],
-    kpiTargets: [],
-    handoffs: [],
-    policies: [],
-    plannedSpends: [],
-    campaigns: [],
-    freshness: [],
-  };
+  );
   const yields = await Promise.all(tenant.sources.map((source) => readSource(source, context)));
   const problems: Problem[] = [];
   yields.forEach((result, i) => {

@@ -310,3 +310,11 @@ export function countRecords(
     handoffItems: model.handoffs.reduce((sum, note) => sum + note.items.length, 0),
   };
 }
+
+/** A tenant model with its entities and every record collection empty, ready to be filled. */
+export function emptyTenantModel(tenant: TenantModel["tenant"], entities: Entity[]): TenantModel {
+  // Built from RECORD_COLLECTIONS so a collection added to the model starts empty everywhere.
+  const model = { tenant, entities, freshness: [] } as unknown as TenantModel;
+  for (const name of RECORD_COLLECTIONS) if (name !== "entities") (model[name] as unknown[]) = [];
+  return model;
+}
