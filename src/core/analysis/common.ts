@@ -79,3 +79,15 @@ export function latestAsOf(records: readonly Traced[], limit: string): string {
   }
   return latest === "" ? limit : latest;
 }
+
+/** Joins distinct words as "a, b and c". */
+export function listWords(words: readonly string[]): string {
+  const unique = [...new Set(words)];
+  if (unique.length <= 1) return unique.join("");
+  return `${unique.slice(0, -1).join(", ")} and ${unique.at(-1)}`;
+}
+
+/** "1 finding" / "3 findings". */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : pluralForm}`;
+}

@@ -8,7 +8,7 @@ import type {
   TenantModel,
   Traced,
 } from "../model/index.js";
-import { addDays, entityName, latestAsOf, periodEnd, sourcesOf } from "./common.js";
+import { addDays, entityName, latestAsOf, listWords, periodEnd, sourcesOf } from "./common.js";
 
 import type { AnalysisContext, AnalysisOutput, Cell, Figure, Table } from "./types.js";
 
@@ -489,7 +489,7 @@ export function milestones(model: TenantModel): Milestone[] {
     list.push({
       days: 30,
       entity,
-      text: `Obtain the ${asNoun(prerequisite.name)} (now ${prerequisite.status}); it gates ${joinNames(channels)}`,
+      text: `Obtain the ${asNoun(prerequisite.name)} (now ${prerequisite.status}); it gates ${listWords(channels)}`,
       dependsOn: "—",
     });
   for (const [entity, channels] of localSeoGaps(model)) {
@@ -518,7 +518,7 @@ export function milestones(model: TenantModel): Milestone[] {
         days: 90,
         entity,
         text: `List on ${step.channel.name} (OTA order ${step.order})`,
-        dependsOn: joinNames(step.blocking.map((p) => shortName(p.name))),
+        dependsOn: listWords(step.blocking.map((p) => shortName(p.name))),
       });
   return list.sort((a, b) => a.days - b.days);
 }
@@ -532,12 +532,6 @@ export function shortName(name: string): string {
 export function asNoun(name: string): string {
   const short = shortName(name);
   return /^[A-Z][a-z]/.test(short) ? short.charAt(0).toLowerCase() + short.slice(1) : short;
-}
-
-function joinNames(names: readonly string[]): string {
-  const unique = [...new Set(names)];
-  if (unique.length <= 1) return unique.join("");
-  return `${unique.slice(0, -1).join(", ")} and ${unique.at(-1)}`;
 }
 
 function firstSentence(text: string): string {

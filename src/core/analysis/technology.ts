@@ -5,7 +5,7 @@ import type {
   TenantModel,
   Transaction,
 } from "../model/index.js";
-import { entityName, sourcesOf } from "./common.js";
+import { entityName, plural, sourcesOf } from "./common.js";
 import { isUnder, monthOf, toCurrency, trailingMonths } from "./money.js";
 import type { AnalysisContext, AnalysisOutput, Figure, Severity, Table } from "./types.js";
 
@@ -586,10 +586,6 @@ function cloudCosts(context: AnalysisContext): { figures: Figure[]; tables: Tabl
       ),
   };
   return { figures, tables: [byMonth, costTable, compare, savingsTable] };
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,16 +1,9 @@
 import { profitabilityRoadmap, quarterOf } from "../analysis/accounting.js";
-import { monthName, monthRange, periodEnd, shortMonth } from "../analysis/common.js";
+import { monthName, monthRange, periodEnd, plural, shortMonth } from "../analysis/common.js";
 import { auditMonths } from "../analysis/finance.js";
 import { findingsOf, type Intelligence } from "../analysis/intelligence.js";
 import { figureOf, figuresPresent, sentences, shown, tablePresent } from "./cfo.js";
-import {
-  findingList,
-  formatFigure,
-  paragraph,
-  plural,
-  reportDocument,
-  section,
-} from "./compose.js";
+import { findingList, formatFigure, paragraph, reportDocument, section } from "./compose.js";
 import type { ReportDocument, Section } from "./document.js";
 
 function summarySection(intelligence: Intelligence): Section {

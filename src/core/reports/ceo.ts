@@ -1,14 +1,12 @@
-import { addDays, monthName, periodEnd } from "../analysis/common.js";
+import { addDays, listWords, monthName, periodEnd, plural } from "../analysis/common.js";
 import { findingsOf, type Intelligence, rankFindings } from "../analysis/intelligence.js";
 import { roleLabel } from "../analysis/strategy.js";
-import type { Figure, Finding, Table } from "../analysis/types.js";
+import type { Finding, Table } from "../analysis/types.js";
 import {
-  figures,
   findingList,
   formatFigure,
-  listWords,
   paragraph,
-  plural,
+  presentFigures,
   reportDocument,
   section,
   table,
@@ -75,28 +73,18 @@ function ownerOf(intelligence: Intelligence, finding: Finding): string {
     : roleLabel(role);
 }
 
-function figureIf(intelligence: Intelligence, id: string): Figure | undefined {
-  return intelligence.figures.get(id);
-}
-
-/** Figures block of the ids that exist (a report must not die because another area is absent). */
-function presentFigures(intelligence: Intelligence, ids: readonly string[]): Block[] {
-  const present = ids.filter((id) => intelligence.figures.has(id));
-  return present.length === 0 ? [] : [figures(intelligence, present)];
-}
-
 function summary(intelligence: Intelligence): string {
   const { context } = intelligence;
   const shortfalls = findingsOf(intelligence, "critical-shortfall", "ceo");
-  const missing = figureIf(intelligence, "missing-kpi-count");
-  const entities = figureIf(intelligence, "entity-count");
-  const assets = figureIf(intelligence, "asset-count");
-  const streams = figureIf(intelligence, "revenue-stream-count");
-  const value = figureIf(intelligence, "pipeline-value");
-  const booked = figureIf(intelligence, "pipeline-bookings");
-  const reach = figureIf(intelligence, "pipeline-reach-days");
-  const earned = figureIf(intelligence, "revenue-earned-period");
-  const deferred = figureIf(intelligence, "revenue-deferred");
+  const missing = intelligence.figures.get("missing-kpi-count");
+  const entities = intelligence.figures.get("entity-count");
+  const assets = intelligence.figures.get("asset-count");
+  const streams = intelligence.figures.get("revenue-stream-count");
+  const value = intelligence.figures.get("pipeline-value");
+  const booked = intelligence.figures.get("pipeline-bookings");
+  const reach = intelligence.figures.get("pipeline-reach-days");
+  const earned = intelligence.figures.get("revenue-earned-period");
+  const deferred = intelligence.figures.get("revenue-deferred");
   const sentences: string[] = [];
   if (entities !== undefined && assets !== undefined && streams !== undefined)
     sentences.push(
@@ -142,8 +130,8 @@ function lowerFirst(text: string): string {
 
 function revenueRecognition(intelligence: Intelligence): Block[] {
   const recognition = intelligence.tables.get("revenue-recognition");
-  const earned = figureIf(intelligence, "revenue-earned-period");
-  const deferred = figureIf(intelligence, "revenue-deferred");
+  const earned = intelligence.figures.get("revenue-earned-period");
+  const deferred = intelligence.figures.get("revenue-deferred");
   const blocks: Block[] = [];
   if (earned !== undefined && deferred !== undefined)
     blocks.push(
@@ -166,10 +154,10 @@ function revenueRecognition(intelligence: Intelligence): Block[] {
 
 function pipeline(intelligence: Intelligence): Block[] {
   const blocks: Block[] = [];
-  const quotes = figureIf(intelligence, "pipeline-open-quotes");
-  const booked = figureIf(intelligence, "pipeline-bookings");
-  const reach = figureIf(intelligence, "pipeline-reach-days");
-  const balance = figureIf(intelligence, "pipeline-balance");
+  const quotes = intelligence.figures.get("pipeline-open-quotes");
+  const booked = intelligence.figures.get("pipeline-bookings");
+  const reach = intelligence.figures.get("pipeline-reach-days");
+  const balance = intelligence.figures.get("pipeline-balance");
   if (booked !== undefined && quotes !== undefined && reach !== undefined && balance !== undefined)
     blocks.push(
       paragraph(

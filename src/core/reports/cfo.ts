@@ -1,4 +1,4 @@
-import { monthName, monthRange, shortMonth } from "../analysis/common.js";
+import { listWords, monthName, monthRange, plural, shortMonth } from "../analysis/common.js";
 import {
   auditMonths,
   breakEvenOf,
@@ -13,9 +13,7 @@ import {
   findingList,
   formatFigure,
   formatValue,
-  listWords,
   paragraph,
-  plural,
   reportDocument,
   section,
   table,

@@ -1,17 +1,15 @@
-import { entityName, monthName, periodEnd } from "../analysis/common.js";
+import { entityName, listWords, monthName, periodEnd, plural } from "../analysis/common.js";
 import { findingsOf, type Intelligence, rankFindings } from "../analysis/intelligence.js";
 import { asNoun, blastCases, localSeoGaps, otaSequence } from "../analysis/marketing.js";
 
 import type { Figure, Finding, Table } from "../analysis/types.js";
 import { distinctFindings } from "./ceo.js";
 import {
-  figures,
   findingList,
   formatFigure,
   formatValue,
-  listWords,
   paragraph,
-  plural,
+  presentFigures,
   reportDocument,
   section,
   table,
@@ -22,15 +20,6 @@ import type { Block, ReportDocument } from "./document.js";
 // list on first, the local-SEO work and the 30/60/90-day plan. Sentences are templates filled
 // from the marketing figures and tables; the OTA order and gating come from the same sequence
 // the tables are built from.
-
-function figureIf(intelligence: Intelligence, id: string): Figure | undefined {
-  return intelligence.figures.get(id);
-}
-
-function presentFigures(intelligence: Intelligence, ids: readonly string[]): Block[] {
-  const present = ids.filter((id) => intelligence.figures.has(id));
-  return present.length === 0 ? [] : [figures(intelligence, present)];
-}
 
 function tableIf(intelligence: Intelligence, id: string): Block[] {
   const t: Table | undefined = intelligence.tables.get(id);
@@ -87,10 +76,10 @@ function minorSentence(minor: readonly Finding[]): string {
 
 function summary(intelligence: Intelligence, cmoFindings: readonly Finding[]): string {
   const { model } = intelligence.context;
-  const share = figureIf(intelligence, "channels-listed-share");
-  const size = figureIf(intelligence, "email-list-size");
-  const low = figureIf(intelligence, "email-blast-value-low");
-  const high = figureIf(intelligence, "email-blast-value-high");
+  const share = intelligence.figures.get("channels-listed-share");
+  const size = intelligence.figures.get("email-list-size");
+  const low = intelligence.figures.get("email-blast-value-low");
+  const high = intelligence.figures.get("email-blast-value-high");
   const sentences: string[] = [];
   if (share !== undefined) {
     const listed = model.channels.filter((c) => c.status === "listed").length;
@@ -136,16 +125,16 @@ export function assembleCmoReport(intelligence: Intelligence): ReportDocument {
   ]).filter((f) => !shown.has(f.fingerprint));
   const urgent = other.filter((f) => f.severity === "critical" || f.severity === "high");
   const minor = other.filter((f) => !urgent.includes(f));
-  const low = figureIf(intelligence, "email-blast-value-low");
-  const high = figureIf(intelligence, "email-blast-value-high");
+  const low = intelligence.figures.get("email-blast-value-low");
+  const high = intelligence.figures.get("email-blast-value-high");
   const cases = blastCases(model);
   const end = periodEnd(context.period);
   const subject = [
     "CMO",
     monthName(context.period, true),
-    ...(figureIf(intelligence, "channels-listed-share") !== undefined
+    ...(intelligence.figures.get("channels-listed-share") !== undefined
       ? [
-          `${formatFigure(figureIf(intelligence, "channels-listed-share") as Figure)} of channels listed`,
+          `${formatFigure(intelligence.figures.get("channels-listed-share") as Figure)} of channels listed`,
         ]
       : []),
     ...(low !== undefined && high !== undefined

@@ -89,17 +89,6 @@ export function formatValue(value: number, unit: Figure["unit"] | undefined): st
   }
 }
 
-/** Joins words as "a, b and c". */
-export function listWords(words: readonly string[]): string {
-  if (words.length <= 1) return words.join("");
-  return `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
-}
-
-/** "1 finding" / "3 findings". */
-export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${count} ${count === 1 ? singular : pluralForm}`;
-}
-
 /** Wraps sections into a report document with its stable id `{tenant}/{period}/{role}`. */
 export function reportDocument(
   intelligence: Intelligence,
@@ -118,4 +107,10 @@ export function reportDocument(
     subject,
     sections,
   };
+}
+
+/** A figures block of the ids that were computed, or nothing (a report must not fail because another area is absent). */
+export function presentFigures(intelligence: Intelligence, ids: readonly string[]): Block[] {
+  const present = ids.filter((id) => intelligence.figures.has(id));
+  return present.length === 0 ? [] : [figures(intelligence, present)];
 }

@@ -1,4 +1,4 @@
-import { entityName } from "../analysis/common.js";
+import { entityName, listWords, plural } from "../analysis/common.js";
 import {
   findingsOf,
   type Intelligence,
@@ -18,9 +18,7 @@ import {
   findingList,
   formatFigure,
   formatValue,
-  listWords,
   paragraph,
-  plural,
   reportDocument,
   section,
   table,

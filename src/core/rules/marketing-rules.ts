@@ -1,4 +1,4 @@
-import { entityName } from "../analysis/common.js";
+import { entityName, listWords } from "../analysis/common.js";
 import {
   asNoun,
   channelFix,
@@ -15,13 +15,6 @@ import type { Evidence } from "../analysis/types.js";
 import type { Channel } from "../model/index.js";
 import { evidenceOf, type Rule, type RuleHit } from "./rule.js";
 import { itemEvidence, worstSeverity } from "./strategy-rules.js";
-
-/** "a, b and c" for names in prose. */
-function joinNames(names: readonly string[]): string {
-  const unique = [...new Set(names)];
-  if (unique.length <= 1) return unique.join("");
-  return `${unique.slice(0, -1).join(", ")} and ${unique.at(-1)}`;
-}
 
 function channelEvidence(channel: Channel, prerequisites: readonly Prerequisite[]): Evidence {
   const priority = channel.priority !== undefined ? `, priority ${channel.priority}` : "";
@@ -50,14 +43,14 @@ const zeroOtaListings: Rule = {
       const steps = sequences.get(entity.id) ?? [];
       const ready = steps.filter((s) => s.blocking.length === 0).map((s) => s.channel.name);
       const gated = steps.filter((s) => s.blocking.length > 0);
-      const blockers = joinNames(gated.flatMap((s) => s.blocking.map((p) => asNoun(p.name))));
+      const blockers = listWords(gated.flatMap((s) => s.blocking.map((p) => asNoun(p.name))));
       const first =
         ready.length > 0
-          ? `List ${entity.name} on ${joinNames(ready)} this month`
+          ? `List ${entity.name} on ${listWords(ready)} this month`
           : `Obtain the ${blockers} so ${entity.name} can be listed`;
       const then =
         ready.length > 0 && gated.length > 0
-          ? `; ${joinNames(gated.map((s) => s.channel.name))} follow${gated.length === 1 ? "s" : ""} once the ${blockers} is in hand`
+          ? `; ${listWords(gated.map((s) => s.channel.name))} follow${gated.length === 1 ? "s" : ""} once the ${blockers} is in hand`
           : "";
       return [
         {
@@ -91,7 +84,7 @@ const otaPrerequisiteMissing: Rule = {
           byDocument.set(p.id, entry);
         }
     return [...byDocument.values()].map(({ prerequisite, channels }): RuleHit => {
-      const names = joinNames(channels.map((c) => c.name));
+      const names = listWords(channels.map((c) => c.name));
       const spends = model.plannedSpends.filter((s) => s.dependsOn.includes(prerequisite.id));
       const entity = prerequisite.document?.entity ?? channels[0]?.entity;
       return {
@@ -130,7 +123,7 @@ const localSeoGap: Rule = {
       return {
         subject: entity,
         entity,
-        title: `${entityName(model, entity)} is missing from local search: ${joinNames(channels.map((c) => `${c.name} ${statusWords(c.status)}`))}`,
+        title: `${entityName(model, entity)} is missing from local search: ${listWords(channels.map((c) => `${c.name} ${statusWords(c.status)}`))}`,
         severity: worstSeverity(issues, "medium"),
         // A gap the handoffs also describe is a known, felt problem; a bare registry gap matters less.
         impact: items.length > 0 ? 2 : 1,
@@ -141,7 +134,7 @@ const localSeoGap: Rule = {
         action:
           step !== undefined
             ? step.item.text
-            : `${joinNames(channels.map((c) => channelFix(model, c)))}.`,
+            : `${listWords(channels.map((c) => channelFix(model, c)))}.`,
       };
     });
   },

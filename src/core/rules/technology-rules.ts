@@ -1,4 +1,4 @@
-import { entityName } from "../analysis/common.js";
+import { entityName, plural } from "../analysis/common.js";
 import {
   effortHint,
   fixingStep,
@@ -89,10 +89,6 @@ export const deliveryGapRule: Rule = {
   impact: 2,
   evaluate: (context) => gapHits(context.model, "delivery", "medium"),
 };
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
-}
 
 const BILLING_WORDS = /\bbill|\binvoic/i;
 
