@@ -36,7 +36,11 @@ describe("validateConfig", () => {
     const { config, problems } = load(VALID);
     expect(problems).toEqual([]);
     expect(config?.stateDir).toBe(".exec-intel");
-    expect(config?.transport).toEqual({ driver: "outbox" });
+    expect(config?.transport).toEqual({
+      driver: "outbox",
+      from: { name: "exec-intel", email: "reports@example.com" },
+    });
+    expect(config?.render).toEqual({ pdf: "auto", paper: "A4" });
     expect(config?.tenants[0]?.roles.ceo?.recipients[0]?.email).toBe("owner@example.com");
     expect(config?.tenants[0]?.sources[0]).toMatchObject({
       sign: "as-is",

@@ -194,8 +194,23 @@ const tenantSchema = z.strictObject({
 });
 
 const transportSchema = z
-  .strictObject({ driver: z.enum(["outbox", "smtp", "ses"]).default("outbox") })
-  .default({ driver: "outbox" });
+  .strictObject({
+    driver: z.enum(["outbox", "smtp", "ses"]).default("outbox"),
+    from: recipientSchema
+      .default({ name: "exec-intel", email: "reports@example.com" })
+      .describe("Sender of report emails (for SES, a verified identity)"),
+    replyTo: recipientSchema.optional().describe("Where replies to report emails go"),
+  })
+  .default({ driver: "outbox", from: { name: "exec-intel", email: "reports@example.com" } });
+const renderSchema = z
+  .strictObject({
+    pdf: z
+      .enum(["auto", "off"])
+      .default("auto")
+      .describe("auto: print a PDF of each report when Chromium is installed"),
+    paper: z.enum(["A4", "Letter"]).default("A4").describe("PDF paper size"),
+  })
+  .default({ pdf: "auto", paper: "A4" });
 const archiveSchema = z
   .strictObject({ driver: z.enum(["fs", "s3"]).default("fs") })
   .default({ driver: "fs" });
@@ -217,6 +232,7 @@ export const configSchema = z.strictObject({
     .describe("A source older than this at period end is stale"),
   tenants: z.array(tenantSchema).min(1, "declare at least one tenant"),
   transport: transportSchema,
+  render: renderSchema,
   archive: archiveSchema,
   schedule: scheduleSchema,
 });

@@ -114,21 +114,31 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
 
   program
     .command("preview")
-    .description("compute the reports and write them as Markdown and JSON files, sending nothing")
+    .description(
+      "compute and render the reports (HTML, text, Markdown, JSON, .eml, PDF) to files, sending nothing",
+    )
     .option("-w, --workspace <dir>", "workspace folder", ".")
     .option("--tenant <id>", "only this tenant")
     .option("--report <role>", "only this report")
     .option("--period <YYYY-MM>", "month to report on (default: last month)")
     .option("--out <dir>", "output folder (default: <stateDir>/preview inside the workspace)")
-    .action(async (options: RunOptions & { out?: string }) => {
+    .option("--no-pdf", "skip the PDF even when Chromium is installed")
+    .action(async (options: RunOptions & { out?: string; pdf: boolean }) => {
       const { composed, collected } = await collectAndCompose(options, io, false);
       const { writePreview } = await import("./preview.js");
       const out = options.out ?? path.join(options.workspace, collected.config.stateDir, "preview");
-      const written = await writePreview(
+      const result = await writePreview(
         out,
         composed.flatMap((t) => t.reports),
+        { config: collected.config, pdf: options.pdf, now: io.now() },
       );
-      io.stdout(`${written.map((file) => `wrote ${file}`).join("\n")}\n`);
+      const lines = result.written.map((file) => `wrote ${file}`);
+      if (result.pdf === "no-chromium") {
+        lines.push(
+          "PDF skipped: Chromium not found (install Debian's chromium or set CHROMIUM_PATH)",
+        );
+      }
+      io.stdout(`${lines.join("\n")}\n`);
     });
 
   try {

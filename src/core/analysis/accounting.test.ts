@@ -120,6 +120,12 @@ describe("revenue recognition at period end", () => {
     expect(value(output, "revenue-deferred")).toBe(300);
     expect(value(output, "revenue-receivable")).toBe(300);
     expect(value(output, "income-ledger-period")).toBe(700);
+    // The ledger has no September rows, so there is nothing to compare October's income with;
+    // September earned A0's nothing but the bookings reach back that far, so $0 is a real value.
+    const figureOf = (id: string) => output.figures.find((f) => f.id === id);
+    expect(figureOf("income-ledger-period")?.previous).toBeUndefined();
+    expect(figureOf("revenue-earned-period")?.previous).toBe(0);
+    expect(figureOf("revenue-receivable")?.better).toBe("lower");
     const table = output.tables.find((t) => t.id === "revenue-recognition");
     expect(table?.rows).toEqual([
       ["Alpha", 2, 1_000, 700, 300, 0],
@@ -131,6 +137,39 @@ describe("revenue recognition at period end", () => {
       ["A2", "service after period end"],
       ["B1", "balance unpaid"],
     ]);
+  });
+});
+
+describe("last month's revenue, for the figure tiles", () => {
+  it("earns the month before by service day and reads its ledger income", () => {
+    const model = emptyModel();
+    model.bookings = [
+      booking("S1", "completed", "2026-09-15", 400, { paidCents: 40_000 }),
+      booking("O1", "completed", "2026-10-10", 1_000, { paidCents: 100_000 }),
+    ];
+    model.transactions = [
+      txn("2026-09-15", 300, "income:charters"),
+      txn("2026-10-10", 700, "income:charters"),
+    ];
+    const output = analyseAccounting(contextFor(model));
+    const figureOf = (id: string) => output.figures.find((f) => f.id === id);
+    expect([
+      figureOf("revenue-earned-period")?.value,
+      figureOf("revenue-earned-period")?.previous,
+    ]).toEqual([1_000, 400]);
+    expect([
+      figureOf("income-ledger-period")?.value,
+      figureOf("income-ledger-period")?.previous,
+    ]).toEqual([700, 300]);
+  });
+
+  it("has no previous earned revenue when the bookings start in the period", () => {
+    const model = emptyModel();
+    model.bookings = [
+      booking("O1", "completed", "2026-10-10", 1_000, { bookedOn: "2026-10-01", paidCents: 1 }),
+    ];
+    const output = analyseAccounting(contextFor(model));
+    expect(output.figures.find((f) => f.id === "revenue-earned-period")?.previous).toBeUndefined();
   });
 });
 

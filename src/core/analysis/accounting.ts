@@ -18,7 +18,7 @@ import {
   revenueTargets,
   unitPlural,
 } from "./finance.js";
-import { isUnder, monthOf, toCurrency } from "./money.js";
+import { addMonths, isUnder, monthOf, toCurrency } from "./money.js";
 import type { AnalysisContext, AnalysisOutput, Cell, Figure, Table } from "./types.js";
 
 const DAY_MS = 86_400_000;
@@ -440,6 +440,24 @@ export function profitabilityRoadmap(context: AnalysisContext): Milestone[] {
   return milestones;
 }
 
+/** Revenue earned in the month before the period, when the bookings reach back that far. */
+function previousEarned(context: AnalysisContext): Pick<Figure, "previous"> {
+  const period = addMonths(context.period, -1);
+  if (!context.model.bookings.some((b) => b.bookedOn <= periodEnd(period))) return {};
+  const earned = recogniseBookings({ ...context, period }).reduce(
+    (sum, r) => sum + r.earnedPeriodCents,
+    0,
+  );
+  return { previous: toCurrency(Math.round(earned)) };
+}
+
+/** Ledger income (income:* inflows) of a month, or undefined when the ledger has no rows in it. */
+function ledgerIncome(model: TenantModel, month: string): number | undefined {
+  const rows = model.transactions.filter((t) => monthOf(t.date) === month);
+  if (rows.length === 0) return undefined;
+  return rows.filter((t) => isUnder(t.category, "income")).reduce((s, t) => s + t.amountCents, 0);
+}
+
 /** Accounting analysis: revenue recognition, chart of accounts, categorisation audit and roadmap. */
 export function analyseAccounting(context: AnalysisContext): AnalysisOutput {
   const { model, period } = context;
@@ -465,6 +483,7 @@ export function analyseAccounting(context: AnalysisContext): AnalysisOutput {
         asOf,
         sources: bookingSources,
         basis: `Confirmed and completed bookings, earned pro rata by service day in ${period}.`,
+        ...previousEarned(context),
       },
       {
         id: "revenue-deferred",
@@ -483,12 +502,14 @@ export function analyseAccounting(context: AnalysisContext): AnalysisOutput {
         asOf,
         sources: bookingSources,
         basis: "Service delivered by period end, balance not yet paid.",
+        better: "lower",
       },
     );
     const periodIncome = model.transactions.filter(
       (t) => monthOf(t.date) === period && isUnder(t.category, "income"),
     );
     const ledgerIncomeCents = periodIncome.reduce((s, t) => s + t.amountCents, 0);
+    const previousIncome = ledgerIncome(model, addMonths(period, -1));
     figures.push({
       id: "income-ledger-period",
       label: `Income in the ledger, ${shortMonth(period)}`,
@@ -497,6 +518,7 @@ export function analyseAccounting(context: AnalysisContext): AnalysisOutput {
       asOf: latestAsOf(periodIncome, end),
       sources: sourcesOf(periodIncome),
       basis: `income:* inflows dated in ${period}: cash when received, not when earned.`,
+      ...(previousIncome !== undefined ? { previous: money(previousIncome) } : {}),
     });
     const entities = [
       ...new Set([

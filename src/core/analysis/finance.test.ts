@@ -13,6 +13,7 @@ import {
   breakEvenOf,
   monthlyBurn,
   policyBreaches,
+  revenueHistory,
   revenueTargets,
   tierSpends,
 } from "./finance.js";
@@ -93,6 +94,39 @@ describe("monthly burn", () => {
     expect(output.figures.find((f) => f.id === "burn-rate-low")?.unit).toBe("USD/month");
   });
 
+  it("says costs are better lower and quotes last month's window averages when the ledger covers it", () => {
+    const output = analyseFinance(contextFor(ledgerModel(), { trailingMonths: 3 }));
+    const figureOf = (id: string) => output.figures.find((f) => f.id === id);
+    for (const id of [
+      "burn-rate-low",
+      "burn-rate-high",
+      "burn-rate-average",
+      "net-burn-average",
+      "net-burn-months",
+      "owner-funding-average",
+      "uncategorised-outflow-monthly",
+    ])
+      expect(figureOf(id)?.better, id).toBe("lower");
+    expect(figureOf("income-average")?.better).toBeUndefined();
+    // Last month's window is Jul–Sep: expenses 9,999, 1,200 and 1,500; income 0, 800 and 800.
+    expect(figureOf("burn-rate-average")?.previous).toBe(4_233);
+    expect(figureOf("income-average")?.previous).toBe(533.33);
+    expect(figureOf("net-burn-average")?.previous).toBe(3_699.67);
+    expect(figureOf("net-burn-months")?.previous).toBe(3);
+    expect(figureOf("owner-funding-average")?.previous).toBe(100);
+    // A low or a high month has no "previous" worth comparing with.
+    expect(figureOf("burn-rate-low")?.previous).toBeUndefined();
+  });
+
+  it("quotes no previous window when the ledger does not reach back to the month it adds", () => {
+    const model = ledgerModel();
+    model.transactions = model.transactions.filter((t) => !t.date.startsWith("2026-07"));
+    const output = analyseFinance(contextFor(model, { trailingMonths: 3 }));
+    const averages = ["burn-rate-average", "income-average", "net-burn-average", "net-burn-months"];
+    for (const id of averages)
+      expect(output.figures.find((f) => f.id === id)?.previous, id).toBeUndefined();
+  });
+
   it("has no burn figures without ledger rows", () => {
     const output = analyseFinance(contextFor(emptyModel()));
     expect(value(output, "burn-rate-low")).toBeUndefined();
@@ -135,6 +169,12 @@ describe("break-even", () => {
     expect(value(output, "units-sold-period")).toBe(1);
     // 200 of cost of sales over 2 units sold.
     expect(value(output, "variable-cost-per-unit-ledger")).toBe(100);
+    // Break-even is the volume to reach; September sold none.
+    const sold = output.figures.find((f) => f.id === "units-sold-period");
+    expect([sold?.target, sold?.previous]).toEqual([2, 0]);
+    expect(output.figures.find((f) => f.id === "units-sold-average")?.target).toBe(2);
+    for (const id of ["break-even-charters", "fixed-costs-monthly", "break-even-revenue-monthly"])
+      expect(output.figures.find((f) => f.id === id)?.better, id).toBe("lower");
     expect(output.tables.find((t) => t.id === "units-sold-by-month")?.rows).toEqual([
       ["2026-08", 1, 2, 1],
       ["2026-09", 0, 2, 2],
@@ -194,16 +234,18 @@ describe("break-even", () => {
 });
 
 describe("revenue targets", () => {
+  /** A tenant-wide monthly-revenue KPI value (target or observation). */
+  const kpi = (period: string, v: number) => ({
+    kpi: "monthly-revenue",
+    period,
+    value: v,
+    unit: "USD",
+    provenance: at("data/kpis/targets.csv", 2, `${period}-28`),
+  });
+
   it("uses KPI targets where set, break-even revenue elsewhere, and actuals up to the period", () => {
     const model = ledgerModel();
     model.revenueStreams = [stream()];
-    const kpi = (period: string, v: number) => ({
-      kpi: "monthly-revenue",
-      period,
-      value: v,
-      unit: "USD",
-      provenance: at("data/kpis/targets.csv", 2, `${period}-28`),
-    });
     model.kpiTargets = [kpi("2026-10", 2_000), kpi("2026-12", 2_500)];
     model.kpiObservations = [kpi("2026-09", 777)];
     const context = contextFor(model, {
@@ -223,6 +265,36 @@ describe("revenue targets", () => {
     expect(value(output, "revenue-target-period")).toBe(2_000);
     expect(value(output, "revenue-gap-period")).toBe(-1_200);
     expect(value(output, "revenue-target-horizon")).toBe(2_500);
+    // The tile compares October with its target and with September's observed 777.
+    const actual = output.figures.find((f) => f.id === "revenue-actual-period");
+    expect([actual?.target, actual?.previous]).toEqual([2_000, 777]);
+  });
+
+  it("follows revenue against target over the trailing months, actuals only where data has them", () => {
+    const model = ledgerModel();
+    model.revenueStreams = [stream()];
+    model.kpiTargets = [kpi("2026-06", 700), kpi("2026-08", 700), kpi("2026-10", 2_000)];
+    model.kpiObservations = [kpi("2026-09", 777)];
+    // Jun–Oct: the ledger has no June rows, so June has no actual (not $0). Months without a
+    // target use break-even revenue: fixed costs (0 + 9,999 + 1,000 + 1,500 + 1,100) ÷ 5 =
+    // 2,719.80 at an 80% contribution margin = 3,399.75.
+    const context = contextFor(model, { trailingMonths: 5, breakEvenStream: "boat-charter" });
+    expect(revenueHistory(context).map((r) => [r.month, r.targetCents, r.actualCents])).toEqual([
+      ["2026-06", 70_000, undefined],
+      ["2026-07", 339_975, 0],
+      ["2026-08", 70_000, 80_000],
+      ["2026-09", 339_975, 77_700],
+      ["2026-10", 200_000, 80_000],
+    ]);
+    const output = analyseFinance(context);
+    const table = output.tables.find((t) => t.id === "revenue-by-month");
+    expect(table?.title).toBe("Monthly revenue against target, Jun–Oct 2026");
+    expect(table?.rows[0]).toEqual(["2026-06", 700, "monthly-revenue target", "—", "—"]);
+    expect(table?.rows[2]).toEqual(["2026-08", 700, "monthly-revenue target", 800, 100]);
+    // Only August, at 800 against 700, met its target, of the four months with an actual.
+    const met = output.figures.find((f) => f.id === "revenue-months-on-target");
+    expect(met?.value).toBe(1);
+    expect(met?.basis).toBe("Of the 4 months of Jul–Oct 2026 with an actual.");
   });
 });
 

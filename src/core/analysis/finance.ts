@@ -7,7 +7,7 @@ import type {
   Transaction,
 } from "../model/index.js";
 import { entityName, latestAsOf, monthRange, periodEnd, shortMonth, sourcesOf } from "./common.js";
-import { isUnder, monthOf, monthsBetween, toCurrency, trailingMonths } from "./money.js";
+import { addMonths, isUnder, monthOf, monthsBetween, toCurrency, trailingMonths } from "./money.js";
 import type { AnalysisContext, AnalysisOutput, Cell, Figure, Table, Unit } from "./types.js";
 
 /** Months of ledger history the policy checks and the categorisation audit look back over: one year. */
@@ -65,9 +65,11 @@ export function burnMonths(context: AnalysisContext): string[] {
   return trailingMonths(context.period, context.settings.trailingMonths);
 }
 
-/** Burn per trailing month for the business entities: expenses, income, net and what they leave out. */
-export function monthlyBurn(context: AnalysisContext): MonthBurn[] {
-  const months = burnMonths(context);
+/** Burn per month (the trailing months by default) for the business entities: expenses, income, net and what they leave out. */
+export function monthlyBurn(
+  context: AnalysisContext,
+  months: readonly string[] = burnMonths(context),
+): MonthBurn[] {
   const rows = new Map<string, MonthBurn>(
     months.map((month) => [
       month,
@@ -215,11 +217,27 @@ export function breakEvenRevenueCents(context: AnalysisContext): number {
   return average(monthlyBurn(context).map((m) => m.expensesCents));
 }
 
-/** Monthly revenue targets from the period to the planning horizon, with actuals where known. */
-export function revenueTargets(context: AnalysisContext): RevenueTargetRow[] {
-  const months = monthsBetween(context.period, context.settings.planningHorizon);
+/** Months in which the business entities have ledger rows: only those have a ledger income. */
+function ledgerMonths(context: AnalysisContext, months: readonly string[]): Set<string> {
+  return new Set(businessTransactions(context, months).map((t) => monthOf(t.date)));
+}
+
+/**
+ * Revenue target and actual of each month: the target from the KPI targets (break-even revenue
+ * where none is set), the actual from the KPI observations, else from the ledger's income when
+ * the ledger covers the month; months after the period have no actual.
+ */
+export function revenueByMonth(
+  context: AnalysisContext,
+  months: readonly string[],
+): RevenueTargetRow[] {
   const fallback = breakEvenRevenueCents(context);
-  const ledgerIncome = new Map(monthlyBurn(context).map((m) => [m.month, m.incomeCents] as const));
+  const covered = ledgerMonths(context, months);
+  const ledgerIncome = new Map(
+    monthlyBurn(context, months)
+      .filter((m) => covered.has(m.month))
+      .map((m) => [m.month, m.incomeCents] as const),
+  );
   return months.map((month) => {
     const target = tenantKpi(context.model.kpiTargets, REVENUE_KPI, month);
     const row: RevenueTargetRow =
@@ -232,6 +250,27 @@ export function revenueTargets(context: AnalysisContext): RevenueTargetRow[] {
     if (actual !== undefined && month <= context.period) row.actualCents = actual;
     return row;
   });
+}
+
+/** Monthly revenue targets from the period to the planning horizon, with actuals where known. */
+export function revenueTargets(context: AnalysisContext): RevenueTargetRow[] {
+  return revenueByMonth(context, monthsBetween(context.period, context.settings.planningHorizon));
+}
+
+/** Revenue against target over the trailing months (the burn window), for the trend. */
+export function revenueHistory(context: AnalysisContext): RevenueTargetRow[] {
+  return revenueByMonth(context, burnMonths(context));
+}
+
+/**
+ * Burn of the window that ended one month before the period (what last month's report showed),
+ * when the ledger covers the month that window adds; undefined when it does not.
+ */
+export function previousWindowBurn(context: AnalysisContext): MonthBurn[] | undefined {
+  const months = trailingMonths(addMonths(context.period, -1), context.settings.trailingMonths);
+  const [first] = months;
+  if (first === undefined || !ledgerMonths(context, [first]).has(first)) return undefined;
+  return monthlyBurn(context, months);
 }
 
 /** The capital-deployment tiers, in the order capital should go to them. */
@@ -395,7 +434,25 @@ export function analyseFinance(context: AnalysisContext): AnalysisOutput {
     value: number,
     unit: Unit,
     basis: string,
-  ): Figure => ({ id, label, value, unit, asOf: ledgerAsOf, sources: ledgerSources, basis });
+    extra: Pick<Figure, "previous" | "better"> = {},
+  ): Figure => ({
+    id,
+    label,
+    value,
+    unit,
+    asOf: ledgerAsOf,
+    sources: ledgerSources,
+    basis,
+    ...extra,
+  });
+  // Costs are better lower; a window average also carries last month's value when the ledger covers it.
+  const before = previousWindowBurn(context);
+  const lower = (pick?: (m: MonthBurn) => number): Pick<Figure, "previous" | "better"> => ({
+    better: "lower",
+    ...(pick !== undefined && before !== undefined
+      ? { previous: money(Math.round(average(before.map(pick)))) }
+      : {}),
+  });
 
   const hasLedger = ledgerRows.length > 0;
   if (hasLedger) {
@@ -409,6 +466,7 @@ export function analyseFinance(context: AnalysisContext): AnalysisOutput {
         money(low.expensesCents),
         "USD/month",
         `Lowest month of ${window} (${shortMonth(low.month)}): expenses:* outflows of the business entities.`,
+        lower(),
       ),
       ledgerFigure(
         "burn-rate-high",
@@ -416,6 +474,7 @@ export function analyseFinance(context: AnalysisContext): AnalysisOutput {
         money(high.expensesCents),
         "USD/month",
         `Highest month of ${window} (${shortMonth(high.month)}): expenses:* outflows of the business entities.`,
+        lower(),
       ),
       ledgerFigure(
         "burn-rate-average",
@@ -423,6 +482,7 @@ export function analyseFinance(context: AnalysisContext): AnalysisOutput {
         money(Math.round(average(expenses))),
         "USD/month",
         `Average of ${burn.length} months, ${window}.`,
+        lower((m) => m.expensesCents),
       ),
       ledgerFigure(
         "income-average",
@@ -430,6 +490,9 @@ export function analyseFinance(context: AnalysisContext): AnalysisOutput {
         money(Math.round(average(burn.map((m) => m.incomeCents)))),
         "USD/month",
         `income:* inflows of the business entities, average of ${window}.`,
+        before === undefined
+          ? {}
+          : { previous: money(Math.round(average(before.map((m) => m.incomeCents)))) },
       ),
       ledgerFigure(
         "net-burn-average",
@@ -437,6 +500,7 @@ export function analyseFinance(context: AnalysisContext): AnalysisOutput {
         money(Math.round(average(burn.map((m) => m.netCents)))),
         "USD/month",
         `Expenses minus income, average of ${window}; positive means the businesses lose money.`,
+        lower((m) => m.netCents),
       ),
       ledgerFigure(
         "net-burn-months",
@@ -444,6 +508,12 @@ export function analyseFinance(context: AnalysisContext): AnalysisOutput {
         burn.filter((m) => m.netCents > 0).length,
         "count",
         `Of the ${burn.length} months ${window}.`,
+        {
+          better: "lower",
+          ...(before !== undefined
+            ? { previous: before.filter((m) => m.netCents > 0).length }
+            : {}),
+        },
       ),
       ledgerFigure(
         "owner-funding-average",
@@ -451,6 +521,7 @@ export function analyseFinance(context: AnalysisContext): AnalysisOutput {
         money(Math.round(average(burn.map((m) => m.ownerFundingCents)))),
         "USD/month",
         `equity:* inflows of the business entities, average of ${window}.`,
+        lower((m) => m.ownerFundingCents),
       ),
       ledgerFigure(
         "uncategorised-outflow-monthly",
@@ -458,6 +529,7 @@ export function analyseFinance(context: AnalysisContext): AnalysisOutput {
         money(Math.round(average(burn.map((m) => m.uncategorisedOutflowCents)))),
         "USD/month",
         `Outflows no category rule matched, average of ${window}; not in the burn rate.`,
+        lower((m) => m.uncategorisedOutflowCents),
       ),
     );
     tables.push({
@@ -488,6 +560,7 @@ export function analyseFinance(context: AnalysisContext): AnalysisOutput {
   if (breakEven !== undefined) {
     const { stream } = breakEven;
     const unitsLabel = unitPlural(breakEven.unit);
+    const previousSold = breakEven.unitsSold[breakEven.unitsSold.length - 2];
     const streamRef = sourcesOf([stream]);
     const streamAsOf = stream.provenance.asOf;
     figures.push(
@@ -497,6 +570,7 @@ export function analyseFinance(context: AnalysisContext): AnalysisOutput {
         money(Math.round(breakEven.fixedCentsMonthly)),
         "USD/month",
         `expenses:* outside ${context.settings.variableCostAccounts.join(", ")}, average of ${window}.`,
+        lower(),
       ),
       {
         id: "contribution-per-unit",
@@ -518,6 +592,7 @@ export function analyseFinance(context: AnalysisContext): AnalysisOutput {
         asOf: ledgerAsOf,
         sources: [...streamRef, ...ledgerSources],
         basis: `${formatUsd(Math.round(breakEven.fixedCentsMonthly))} fixed costs ÷ ${formatUsd(breakEven.contributionCents)} per ${breakEven.unit} = ${(breakEven.fixedCentsMonthly / breakEven.contributionCents).toFixed(2)}, rounded up.`,
+        better: "lower",
       },
       {
         id: "break-even-charters-with-uncategorised",
@@ -530,6 +605,7 @@ export function analyseFinance(context: AnalysisContext): AnalysisOutput {
         asOf: ledgerAsOf,
         sources: [...streamRef, ...ledgerSources],
         basis: `(${formatUsd(Math.round(breakEven.fixedCentsMonthly))} + ${formatUsd(Math.round(breakEven.uncategorisedCentsMonthly / 100) * 100)}) ÷ ${formatUsd(breakEven.contributionCents)} = ${((breakEven.fixedCentsMonthly + breakEven.uncategorisedCentsMonthly) / breakEven.contributionCents).toFixed(2)}, rounded up.`,
+        better: "lower",
       },
       {
         id: "break-even-revenue-monthly",
@@ -539,6 +615,7 @@ export function analyseFinance(context: AnalysisContext): AnalysisOutput {
         asOf: ledgerAsOf,
         sources: [...streamRef, ...ledgerSources],
         basis: `Fixed costs ÷ contribution margin of ${stream.name} (${((breakEven.contributionCents / breakEven.priceCents) * 100).toFixed(1)}%).`,
+        better: "lower",
       },
       {
         id: "units-sold-average",
@@ -548,6 +625,8 @@ export function analyseFinance(context: AnalysisContext): AnalysisOutput {
         asOf: latestAsOf(breakEven.bookings, end),
         sources: sourcesOf(breakEven.bookings),
         basis: `${breakEven.bookings.length} confirmed or completed ${stream.id} bookings with service in ${window}.`,
+        // Break-even is the volume a month has to reach.
+        target: breakEven.units,
       },
       {
         id: "units-sold-period",
@@ -557,6 +636,8 @@ export function analyseFinance(context: AnalysisContext): AnalysisOutput {
         asOf: latestAsOf(breakEven.bookings, end),
         sources: sourcesOf(breakEven.bookings),
         basis: `Confirmed or completed ${stream.id} bookings with service in ${shortMonth(period)}.`,
+        target: breakEven.units,
+        ...(previousSold !== undefined ? { previous: previousSold.units } : {}),
       },
     );
     if (breakEven.ledgerVariableCostPerUnitCents !== undefined) {
@@ -567,6 +648,7 @@ export function analyseFinance(context: AnalysisContext): AnalysisOutput {
           money(Math.round(breakEven.ledgerVariableCostPerUnitCents)),
           "USD",
           `Variable-cost accounts over ${window} ÷ ${breakEven.bookings.length} ${unitsLabel} sold; the stream assumes ${formatUsd(breakEven.variableCostCents)}.`,
+          lower(),
         ),
       );
     }
@@ -594,26 +676,14 @@ export function analyseFinance(context: AnalysisContext): AnalysisOutput {
       [...model.kpiTargets, ...model.kpiObservations].filter((k) => k.kpi === REVENUE_KPI),
     );
     const targetSources = kpiSources.length > 0 ? kpiSources : ledgerSources;
-    tables.push({
-      id: "revenue-targets",
-      title: `Monthly revenue targets, ${monthRange(targets.map((t) => t.month))}`,
-      columns: [
-        { key: "month", label: "Month" },
-        { key: "target", label: "Target", unit: "USD" },
-        { key: "basis", label: "Target from" },
-        { key: "actual", label: "Actual", unit: "USD" },
-        { key: "gap", label: "Actual minus target", unit: "USD" },
-      ],
-      rows: targets.map((t): Cell[] => [
-        t.month,
-        money(t.targetCents),
-        t.basis === "kpi-target" ? `${REVENUE_KPI} target` : "break-even revenue",
-        t.actualCents !== undefined ? money(t.actualCents) : "—",
-        t.actualCents !== undefined ? money(t.actualCents - t.targetCents) : "—",
-      ]),
-    });
+    const history = revenueHistory(context);
+    tables.push(
+      revenueTable("revenue-targets", "Monthly revenue targets", targets),
+      revenueTable("revenue-by-month", "Monthly revenue against target", history),
+    );
     const current = targets[0];
     const last = targets[targets.length - 1];
+    const [before] = revenueByMonth(context, [addMonths(period, -1)]);
     if (current !== undefined && current.actualCents !== undefined) {
       figures.push(
         {
@@ -624,6 +694,8 @@ export function analyseFinance(context: AnalysisContext): AnalysisOutput {
           asOf: end,
           sources: targetSources,
           basis: `${REVENUE_KPI} observed for ${period} (cash income of the month).`,
+          target: money(current.targetCents),
+          ...(before?.actualCents !== undefined ? { previous: money(before.actualCents) } : {}),
         },
         {
           id: "revenue-target-period",
@@ -660,6 +732,19 @@ export function analyseFinance(context: AnalysisContext): AnalysisOutput {
           last.basis === "kpi-target"
             ? `${REVENUE_KPI} target for ${last.month}, the end of the planning horizon.`
             : "Break-even revenue (no target set for the horizon month).",
+      });
+    }
+    const measured = history.filter((t) => t.actualCents !== undefined);
+    if (measured.length > 0) {
+      const met = measured.filter((t) => (t.actualCents ?? 0) >= t.targetCents).length;
+      figures.push({
+        id: "revenue-months-on-target",
+        label: "Months at or above the revenue target",
+        value: met,
+        unit: "count",
+        asOf: end,
+        sources: targetSources,
+        basis: `Of the ${measured.length} months of ${monthRange(measured.map((t) => t.month))} with an actual.`,
       });
     }
   }
@@ -761,6 +846,28 @@ export function analyseFinance(context: AnalysisContext): AnalysisOutput {
   }
 
   return { figures, tables };
+}
+
+/** A table of monthly revenue targets and actuals, titled with its months. */
+function revenueTable(id: string, title: string, rows: readonly RevenueTargetRow[]): Table {
+  return {
+    id,
+    title: `${title}, ${monthRange(rows.map((t) => t.month))}`,
+    columns: [
+      { key: "month", label: "Month" },
+      { key: "target", label: "Target", unit: "USD" },
+      { key: "basis", label: "Target from" },
+      { key: "actual", label: "Actual", unit: "USD" },
+      { key: "gap", label: "Actual minus target", unit: "USD" },
+    ],
+    rows: rows.map((t): Cell[] => [
+      t.month,
+      toCurrency(t.targetCents),
+      t.basis === "kpi-target" ? `${REVENUE_KPI} target` : "break-even revenue",
+      t.actualCents !== undefined ? toCurrency(t.actualCents) : "—",
+      t.actualCents !== undefined ? toCurrency(t.actualCents - t.targetCents) : "—",
+    ]),
+  };
 }
 
 /** `$1,300` or `$7,345.83` from cents, for bases and evidence text. */

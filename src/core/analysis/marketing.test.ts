@@ -98,6 +98,30 @@ describe("channel matrix", () => {
     ]);
   });
 
+  it("counts each entity's channels by status, leaving out statuses no channel has", () => {
+    const model = emptyModel([business("alpha", "Alpha"), business("beta", "Beta")]);
+    model.channels = [
+      channel("site", "website", "listed"),
+      channel("gbp", "google-business-profile", "suspended"),
+      channel("o1", "ota", "not-listed"),
+      channel("o2", "ota", "not-listed"),
+      channel("b-site", "website", "listed", { entity: "beta" }),
+    ];
+    const table = analyseMarketing(contextFor(model)).tables.find(
+      (t) => t.id === "channels-by-status",
+    );
+    expect(table?.columns.map((c) => [c.label, c.unit])).toEqual([
+      ["Entity", undefined],
+      ["Listed", "count"],
+      ["Not listed", "count"],
+      ["Suspended", "count"],
+    ]);
+    expect(table?.rows).toEqual([
+      ["Alpha", 1, 2, 1],
+      ["Beta", 1, 0, 0],
+    ]);
+  });
+
   it("computes no share without channels", () => {
     expect(figure(analyseMarketing(contextFor(emptyModel())), "channels-listed-share")).toBe(
       undefined,

@@ -9,6 +9,7 @@ import type {
   Traced,
 } from "../model/index.js";
 import { addDays, entityName, latestAsOf, listWords, periodEnd, sourcesOf } from "./common.js";
+import { capitalise } from "./finance.js";
 
 import type { AnalysisContext, AnalysisOutput, Cell, Figure, Table } from "./types.js";
 
@@ -188,6 +189,7 @@ export function analyseMarketing(context: AnalysisContext): AnalysisOutput {
     figures: [...channelFigures(context), ...blastFigures(context), ...otaFigures(context)],
     tables: [
       channelMatrix(context),
+      channelStatusTable(context),
       blastTable(context),
       otaTable(context),
       localSeoTable(context),
@@ -243,6 +245,42 @@ function channelMatrix(context: AnalysisContext): Table {
           ),
         ),
         `${own.filter((c) => c.status === "listed").length} of ${own.length}`,
+      ];
+    }),
+  };
+}
+
+/** Channel statuses in the order the status counts list them: reached first, lost last. */
+export const CHANNEL_STATUSES: readonly Channel["status"][] = [
+  "listed",
+  "planned",
+  "not-listed",
+  "suspended",
+];
+
+/** Channels per entity and status (statuses no channel has are left out), for the visibility chart. */
+function channelStatusTable(context: AnalysisContext): Table {
+  const { model } = context;
+  const entityIds = model.entities
+    .map((e) => e.id)
+    .filter((id) => model.channels.some((c) => c.entity === id));
+  const statuses = CHANNEL_STATUSES.filter((s) => model.channels.some((c) => c.status === s));
+  return {
+    id: "channels-by-status",
+    title: "Channels by status and entity",
+    columns: [
+      { key: "entity", label: "Entity" },
+      ...statuses.map((status) => ({
+        key: status,
+        label: capitalise(statusWords(status)),
+        unit: "count" as const,
+      })),
+    ],
+    rows: entityIds.map((id) => {
+      const own = model.channels.filter((c) => c.entity === id);
+      return [
+        entityName(model, id),
+        ...statuses.map((s) => own.filter((c) => c.status === s).length),
       ];
     }),
   };
@@ -375,6 +413,7 @@ function otaFigures(context: AnalysisContext): Figure[] {
       asOf,
       sources,
       basis: "Unlisted OTA channels waiting for a prerequisite document that is not valid.",
+      better: "lower",
     },
   ];
 }

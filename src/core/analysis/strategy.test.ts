@@ -118,6 +118,9 @@ describe("missing KPIs", () => {
     ]);
     const output = analyseStrategy(context);
     expect(figure(output, "missing-kpi-count")).toBe(3);
+    // A month earlier (window 2026-04..09) revenue had no observation yet either: 4 missing.
+    const count = output.figures.find((f) => f.id === "missing-kpi-count");
+    expect([count?.previous, count?.better]).toEqual([4, "lower"]);
     expect(output.tables.find((t) => t.id === "missing-kpis")?.rows).toEqual([
       ["NPS", "CEO, CMO", "never"],
       ["CAC", "CEO", "never"],

@@ -1,6 +1,6 @@
 import type { Booking } from "../model/index.js";
 import { daysBetween, entityName, latestAsOf, periodEnd, sourcesOf } from "./common.js";
-import { trailingMonths } from "./money.js";
+import { addMonths, trailingMonths } from "./money.js";
 import type { AnalysisContext, AnalysisOutput, Cell, Figure, SourceRef, Table } from "./types.js";
 
 // Strategy: what the owner holds (inventory), which expected KPIs nobody measures, and what is
@@ -204,6 +204,9 @@ function kpiFigures(context: AnalysisContext): Figure[] {
       asOf: periodEnd(context.period),
       sources: [CONFIG_SOURCE, ...sourcesOf(kpis)],
       basis: `Of ${counted(expected.length, "KPI")} the roles expect, ${missing.length} ${missing.length === 1 ? "has" : "have"} no observation in ${window[0]} to ${window.at(-1)}.`,
+      better: "lower",
+      // What last month's report counted: the same expectations over the window a month earlier.
+      previous: missingKpis({ ...context, period: addMonths(context.period, -1) }).length,
     },
   ];
 }

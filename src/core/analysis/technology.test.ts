@@ -105,6 +105,10 @@ describe("cloud spend", () => {
     expect(figure(output, "aws-monthly-cost-low")).toBe(0);
     expect(figure(output, "aws-monthly-cost-high")).toBe(50);
     expect(figure(output, "aws-monthly-cost-current")).toBe(40.5);
+    const current = output.figures.find((f) => f.id === "aws-monthly-cost-current");
+    // September spent $50; spend is better lower, the savings higher.
+    expect([current?.previous, current?.better]).toEqual([50, "lower"]);
+    expect(output.figures.find((f) => f.id === "aws-monthly-savings")?.better).toBeUndefined();
     expect(rows(output, "cloud-spend-by-month")).toEqual([
       ["2026-08", 0, 0, 0],
       ["2026-09", 30, 20, 50],

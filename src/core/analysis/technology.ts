@@ -6,7 +6,7 @@ import type {
   Transaction,
 } from "../model/index.js";
 import { entityName, plural, sourcesOf } from "./common.js";
-import { isUnder, monthOf, toCurrency, trailingMonths } from "./money.js";
+import { addMonths, isUnder, monthOf, toCurrency, trailingMonths } from "./money.js";
 import type { AnalysisContext, AnalysisOutput, Figure, Severity, Table } from "./types.js";
 
 // The technology analysis reads three kinds of input, all generic so later collectors (git, AWS
@@ -408,6 +408,8 @@ function cloudCosts(context: AnalysisContext): { figures: Figure[]; tables: Tabl
       ? `No ${account} outflows in the ledger over ${span}.`
       : `${which} of ${months.length} months of ${account} outflows (${span}): ${monthLabel(m.month)}.`;
   const current = months.find((m) => m.month === period);
+  // Only a month the ledger covers has a spend to compare with (cloudSpendByMonth drops the rest).
+  const previous = months.find((m) => m.month === addMonths(period, -1));
 
   const figures: Figure[] = [
     {
@@ -418,6 +420,7 @@ function cloudCosts(context: AnalysisContext): { figures: Figure[]; tables: Tabl
       asOf: ledgerAsOf,
       sources: ledgerSources,
       basis: monthBasis(low, "Lowest"),
+      better: "lower",
     },
     {
       id: "aws-monthly-cost-high",
@@ -427,6 +430,7 @@ function cloudCosts(context: AnalysisContext): { figures: Figure[]; tables: Tabl
       asOf: ledgerAsOf,
       sources: ledgerSources,
       basis: monthBasis(high, "Highest"),
+      better: "lower",
     },
     {
       id: "aws-monthly-cost-current",
@@ -439,6 +443,8 @@ function cloudCosts(context: AnalysisContext): { figures: Figure[]; tables: Tabl
         current === undefined
           ? `The ledger has no rows for ${monthLabel(period)}.`
           : `${account} outflows posted in ${monthLabel(period)}.`,
+      better: "lower",
+      ...(previous !== undefined ? { previous: toCurrency(previous.totalCents) } : {}),
     },
     {
       id: "aws-monthly-estimate-low",
@@ -448,6 +454,7 @@ function cloudCosts(context: AnalysisContext): { figures: Figure[]; tables: Tabl
       asOf: registryAsOf,
       sources: sourcesOf(costed),
       basis: `Sum of the low monthly cost of ${costed.length} registry components.`,
+      better: "lower",
     },
     {
       id: "aws-monthly-estimate-high",
@@ -457,6 +464,7 @@ function cloudCosts(context: AnalysisContext): { figures: Figure[]; tables: Tabl
       asOf: registryAsOf,
       sources: sourcesOf(costed),
       basis: `Sum of the high monthly cost of ${costed.length} registry components.`,
+      better: "lower",
     },
     {
       id: "aws-monthly-savings",

@@ -36,8 +36,12 @@ export interface Figure {
   sources: SourceRef[];
   /** How it was computed, in one short sentence built from the data. */
   basis?: string;
+  /** The value the period was meant to reach, when the data sets one. */
   target?: number;
+  /** The same figure one period earlier, when the data covers it. */
   previous?: number;
+  /** Which way is good, so renderers can say "meets target" without guessing (default higher). */
+  better?: "higher" | "lower";
 }
 
 /** One piece of evidence for a finding: what was seen, and where. */

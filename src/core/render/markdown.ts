@@ -1,6 +1,7 @@
 import type { Figure, Finding, Table } from "../analysis/types.js";
 import { formatValue } from "../reports/compose.js";
 import type { Block, ChartSpec, ReportDocument, Section, TaskItem } from "../reports/document.js";
+import { chartTable } from "./chart-table.js";
 
 /** Renders a report as Markdown for the archive and the dashboard (GitHub-flavoured tables). */
 export function renderMarkdown(document: ReportDocument): string {
@@ -12,14 +13,14 @@ export function renderMarkdown(document: ReportDocument): string {
     `Contents: ${document.sections.map((s) => `[${text(s.title)}](#${s.id})`).join(" · ")}`,
     "",
   ];
-  for (const section of document.sections) out.push(...renderSection(section));
+  for (const section of document.sections) out.push(...renderSection(section, document.role));
   return `${out
     .join("\n")
     .replace(/\n{3,}/g, "\n\n")
     .trimEnd()}\n`;
 }
 
-function renderSection(section: Section): string[] {
+function renderSection(section: Section, role: string): string[] {
   const fresh = section.freshness;
   const freshness =
     fresh.status === "empty"
@@ -31,11 +32,11 @@ function renderSection(section: Section): string[] {
     "",
     freshness,
     "",
-    ...section.blocks.flatMap((b) => [...renderBlock(b), ""]),
+    ...section.blocks.flatMap((b) => [...renderBlock(b, role), ""]),
   ];
 }
 
-function renderBlock(block: Block): string[] {
+function renderBlock(block: Block, role: string): string[] {
   switch (block.type) {
     case "paragraph":
       return [text(block.text)];
@@ -48,7 +49,7 @@ function renderBlock(block: Block): string[] {
         ? [`_${text(block.emptyText)}_`]
         : block.findings.flatMap(renderFinding);
     case "chart":
-      return renderChart(block.chart);
+      return renderChart(block.chart, role);
     case "tasks":
       return block.tasks.length === 0
         ? [`_${text(block.emptyText)}_`]
@@ -82,30 +83,32 @@ function renderFinding(finding: Finding, index: number): string[] {
     `${index + 1}. **[${finding.severity.toUpperCase()}] ${text(finding.title)}**`,
     ...finding.evidence.map(
       (e) =>
-        `   - Evidence: ${text(e.text)} (${e.source.file}${e.source.line !== undefined ? `:${e.source.line}` : ""})`,
+        `   - Evidence: ${text(e.text)} (${text(e.source.file)}${e.source.line !== undefined ? `:${e.source.line}` : ""})`,
     ),
     `   - Next action: ${text(finding.action)}`,
-    `   - Effort ${["", "hours", "days", "weeks"][finding.effort]}, impact ${["", "low", "material", "decisive"][finding.impact]} · \`${finding.fingerprint}\``,
+    `   - Effort ${["", "hours", "days", "weeks"][finding.effort]}, impact ${["", "low", "material", "decisive"][finding.impact]} · ${codeSpan(finding.fingerprint)}`,
   ];
 }
 
-function renderChart(chart: ChartSpec): string[] {
-  const xs = [...new Set(chart.series.flatMap((s) => s.points.map((p) => p.x)))];
-  const table: Table = {
-    id: chart.id,
-    title: `${chart.title} (chart data)`,
-    columns: [
-      { key: "x", label: "" },
-      ...chart.series.map((s) => ({ key: s.name, label: s.name, unit: chart.unit })),
-    ],
-    rows: xs.map((x) => [x, ...chart.series.map((s) => s.points.find((p) => p.x === x)?.y ?? "")]),
-  };
-  return renderTable(table);
+/**
+ * A chart as its SVG (written next to the report as `{role}-{chart id}.svg` by the preview and
+ * the archive), then its data, so the numbers stay readable where images are not shown.
+ */
+function renderChart(chart: ChartSpec, role: string): string[] {
+  const file = encodeURIComponent(`${role}-${chart.id}.svg`);
+  const alt = cell(chart.title);
+  return [
+    `![${alt}](${file})`,
+    "",
+    ...renderTable({ ...chartTable(chart), title: `${chart.title} (chart data)` }),
+  ];
 }
 
 function renderTask(task: TaskItem): string {
   const box = task.status === "done" ? "x" : " ";
   const extra = [task.owner, task.due !== undefined ? `due ${task.due}` : undefined, task.status]
+    .filter((part): part is string => part !== undefined)
+    .map(text)
     .filter(Boolean)
     .join(", ");
   return `- [${box}] ${text(task.title)} (${extra})`;
@@ -113,7 +116,24 @@ function renderTask(task: TaskItem): string {
 
 /** Escapes text from the workspace so it cannot inject HTML or break Markdown structure. */
 function text(value: string): string {
-  return value.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+  // Brackets and backticks are backslash-escaped so data can never form a link
+  // (`[x](javascript:…)`), an image or a code span; `<` and `&` so it can never form HTML.
+  return value
+    .replaceAll("\\", "\\\\")
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;")
+    .replace(/[[\]`]/g, "\\$&");
+}
+
+/** A code span whose fence is longer than any backtick run inside, so data cannot close it. */
+function codeSpan(value: string): string {
+  const longest = Math.max(0, ...[...value.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  const pad = value.startsWith("`") || value.endsWith("`") ? " " : "";
+  // Entities are not decoded inside code spans, so hostile `<` shows as "&lt;": visible and inert.
+  const inert = value.replace(/\r?\n/g, " ").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+  return `${fence}${pad}${inert}${pad}${fence}`;
 }
 
 function cell(value: string): string {

@@ -2,9 +2,11 @@ import { addDays, listWords, monthName, periodEnd, plural } from "../analysis/co
 import { findingsOf, type Intelligence, rankFindings } from "../analysis/intelligence.js";
 import { roleLabel } from "../analysis/strategy.js";
 import type { Finding, Table } from "../analysis/types.js";
+import { revenueChart, revenueOnTarget } from "./cfo.js";
 import {
   findingList,
   formatFigure,
+  formatValue,
   paragraph,
   presentFigures,
   reportDocument,
@@ -104,6 +106,12 @@ function summary(intelligence: Intelligence): string {
       missing.value === 0
         ? "Every KPI the roles expect has recent observations."
         : `${plural(missing.value, "expected KPI")} ${missing.value === 1 ? "has" : "have"} no observation in the last ${context.settings.trailingMonths} months.`,
+    );
+  const received = intelligence.figures.get("revenue-actual-period");
+  const onTarget = revenueOnTarget(intelligence);
+  if (received?.target !== undefined)
+    sentences.push(
+      `Revenue received in ${monthName(context.period)} was ${formatFigure(received)} against a target of ${formatValue(received.target, received.unit)}${onTarget !== undefined ? `; it ${onTarget}` : ""}.`,
     );
   if (earned !== undefined && deferred !== undefined)
     sentences.push(
@@ -211,10 +219,12 @@ export function assembleCeoReport(intelligence: Intelligence): ReportDocument {
         ...presentFigures(intelligence, [
           "entity-count",
           "missing-kpi-count",
+          "revenue-actual-period",
           "pipeline-value",
           "revenue-earned-period",
           "revenue-deferred",
         ]),
+        ...revenueChart(intelligence),
       ]),
       section(
         intelligence,

@@ -8,6 +8,7 @@ import {
 } from "../analysis/finance.js";
 import { findingsOf, type Intelligence } from "../analysis/intelligence.js";
 import type { Figure, Finding } from "../analysis/types.js";
+import { chartOf } from "./charts.js";
 import {
   figures,
   findingList,
@@ -18,7 +19,7 @@ import {
   section,
   table,
 } from "./compose.js";
-import type { Block, ChartSpec, ReportDocument, Section } from "./document.js";
+import type { Block, ReportDocument, Section } from "./document.js";
 
 /** The figure with this id, when an analysis computed it (a report degrades, it does not crash). */
 export function figureOf(intelligence: Intelligence, id: string): Figure | undefined {
@@ -60,23 +61,45 @@ function titles(list: readonly Finding[]): string {
   return listWords(list.map((f) => f.title.replace(/^[^:]*: /, "")));
 }
 
-/** The Burn by month chart, from the burn-by-month table. */
+/** Expenses against income, month by month: the burn table drawn as grouped bars. */
 function burnChart(intelligence: Intelligence): Block[] {
-  const burn = intelligence.tables.get("burn-by-month");
-  if (burn === undefined) return [];
-  const column = (key: string) => burn.columns.findIndex((c) => c.key === key);
-  const series = (name: string, key: string) => ({
-    name,
-    points: burn.rows.map((row) => ({ x: String(row[0]), y: Number(row[column(key)]) })),
-  });
-  const chart: ChartSpec = {
+  return chartOf(intelligence, "burn-by-month", {
     id: "burn-by-month",
-    title: "Burn by month",
     kind: "bar",
-    series: [series("Expenses", "expenses"), series("Income", "income")],
-    unit: "USD",
-  };
-  return [{ type: "chart", chart }];
+    series: [{ key: "expenses" }, { key: "income" }],
+  });
+}
+
+/** Monthly revenue and its target over the trailing months, as lines. */
+export function revenueChart(intelligence: Intelligence): Block[] {
+  return chartOf(intelligence, "revenue-by-month", {
+    id: "revenue-vs-target",
+    kind: "line",
+    series: [
+      { key: "actual", name: "Revenue" },
+      { key: "target", name: "Target" },
+    ],
+  });
+}
+
+/**
+ * How revenue did against its target over the trailing months, as a predicate ("missed its
+ * target in each of the 6 months May–Oct 2026"), from the revenue-by-month table.
+ */
+export function revenueOnTarget(intelligence: Intelligence): string | undefined {
+  const onTarget = figureOf(intelligence, "revenue-months-on-target");
+  const history = intelligence.tables.get("revenue-by-month");
+  if (onTarget === undefined || history === undefined) return undefined;
+  const actual = history.columns.findIndex((c) => c.key === "actual");
+  const months = history.rows
+    .filter((row) => typeof row[actual] === "number")
+    .map((row) => String(row[0]));
+  const range = monthRange(months);
+  if (months.length === 1)
+    return `${onTarget.value === 1 ? "met" : "missed"} its target in ${range}`;
+  if (onTarget.value === 0 || onTarget.value === months.length)
+    return `${onTarget.value === 0 ? "missed" : "met"} its target in each of the ${months.length} months ${range}`;
+  return `met its target in ${onTarget.value} of the ${months.length} months ${range}`;
 }
 
 function summarySection(intelligence: Intelligence): Section {
@@ -256,6 +279,7 @@ function revenueTargetsSection(intelligence: Intelligence): Section {
   const targets = intelligence.tables.get("revenue-targets");
   const gap = figureOf(intelligence, "revenue-gap-period");
   const horizon = figureOf(intelligence, "revenue-target-horizon");
+  const onTarget = revenueOnTarget(intelligence);
   const text =
     targets === undefined
       ? "No revenue targets or ledger income to plan from."
@@ -264,6 +288,7 @@ function revenueTargetsSection(intelligence: Intelligence): Section {
             `Monthly revenue targets run to ${horizon.label.replace(/^Revenue target, /, "")}, ending at ${formatFigure(horizon)}.`,
           gap !== undefined &&
             `${figureOf(intelligence, "revenue-actual-period")?.label}: ${f("revenue-actual-period")} against ${f("revenue-target-period")}, ${gap.value < 0 ? `${formatValue(-gap.value, "USD")} short` : `${formatValue(gap.value, "USD")} ahead`}.`,
+          onTarget !== undefined && `Revenue ${onTarget}.`,
           f("break-even-revenue-monthly") !== undefined &&
             `Break-even revenue is ${f("break-even-revenue-monthly")}; months without a target use it.`,
         ]);
@@ -281,6 +306,7 @@ function revenueTargetsSection(intelligence: Intelligence): Section {
         "revenue-target-horizon",
         "break-even-revenue-monthly",
       ]),
+      ...revenueChart(intelligence),
       ...tablePresent(intelligence, "revenue-targets"),
     ],
   );

@@ -4,6 +4,7 @@ import { asNoun, blastCases, localSeoGaps, otaSequence } from "../analysis/marke
 
 import type { Figure, Finding, Table } from "../analysis/types.js";
 import { distinctFindings } from "./ceo.js";
+import { chartOf } from "./charts.js";
 import {
   findingList,
   formatFigure,
@@ -175,6 +176,7 @@ export function assembleCmoReport(intelligence: Intelligence): ReportDocument {
         ["registry"],
         [
           ...presentFigures(intelligence, ["channels-listed-share"]),
+          ...chartOf(intelligence, "channels-by-status", { id: "channels-by-status", kind: "bar" }),
           ...tableIf(intelligence, "channel-matrix"),
           ...(model.channels.length === 0
             ? [paragraph("No channels are recorded in the registry.")]

@@ -105,6 +105,7 @@ export function reportDocument(
     role,
     title,
     subject,
+    sources: model.freshness,
     sections,
   };
 }

@@ -80,7 +80,7 @@ describe("the CTO report", () => {
 
   it("builds title and subject from the data", () => {
     const doc = report(model);
-    expect(doc.title).toBe("Technology lead report · Oct 2026");
+    expect(doc.title).toBe("CTO report — Test tenant, October 2026");
     expect(doc.subject).toBe(
       "CTO · Oct 2026 · 1 security gap · AWS $41–$59/month, $13/month to save",
     );

@@ -1,4 +1,4 @@
-import { entityName, listWords, plural } from "../analysis/common.js";
+import { entityName, listWords, monthName, plural } from "../analysis/common.js";
 import {
   findingsOf,
   type Intelligence,
@@ -12,7 +12,8 @@ import {
   matchStacks,
   monthLabel,
 } from "../analysis/technology.js";
-import type { Finding, Severity, Table } from "../analysis/types.js";
+import type { Finding, Severity } from "../analysis/types.js";
+import { chartOf } from "./charts.js";
 import {
   figures,
   findingList,
@@ -23,7 +24,7 @@ import {
   section,
   table,
 } from "./compose.js";
-import type { Block, ChartSpec, ReportDocument, Section } from "./document.js";
+import type { Block, ReportDocument, Section } from "./document.js";
 
 const ROLE = "cto";
 const SEVERITIES: readonly Severity[] = ["critical", "high", "medium", "low"];
@@ -172,20 +173,6 @@ function securityGaps(intelligence: Intelligence): Section {
   return section(intelligence, "security-gaps", "Security gaps", ["handoffs"], blocks);
 }
 
-/** A chart of the monthly spend table: one series per entity column plus the total. */
-function spendChart(spend: Table): ChartSpec {
-  return {
-    id: "cloud-spend-by-month",
-    title: spend.title,
-    kind: "bar",
-    unit: "USD",
-    series: spend.columns.slice(1).map((column, i) => ({
-      name: column.label,
-      points: spend.rows.map((row) => ({ x: String(row[0]), y: Number(row[i + 1] ?? 0) })),
-    })),
-  };
-}
-
 function cloudCosts(intelligence: Intelligence): Section {
   const { period } = intelligence.context;
   const low = requireFigure(intelligence, "aws-monthly-cost-low");
@@ -193,7 +180,6 @@ function cloudCosts(intelligence: Intelligence): Section {
   const estimateLow = requireFigure(intelligence, "aws-monthly-estimate-low");
   const estimateHigh = requireFigure(intelligence, "aws-monthly-estimate-high");
   const savings = requireFigure(intelligence, "aws-monthly-savings");
-  const spend = requireTable(intelligence, "cloud-spend-by-month");
   const provider = cloudProvider(intelligence.context.model);
   const byEntity = requireTable(intelligence, "cloud-costs-by-entity");
   const off = byEntity.rows.filter((r) => !String(r[5]).startsWith("every month"));
@@ -220,7 +206,10 @@ function cloudCosts(intelligence: Intelligence): Section {
       "aws-monthly-savings",
     ]),
   ];
-  if (spend.rows.length > 0) blocks.push({ type: "chart", chart: spendChart(spend) });
+  // A trend per entity and in total: lines read better than 12 groups of bars.
+  blocks.push(
+    ...chartOf(intelligence, "cloud-spend-by-month", { id: "cloud-spend-by-month", kind: "line" }),
+  );
   if (byEntity.rows.length > 0) blocks.push(table(byEntity));
   const costs = requireTable(intelligence, "cloud-costs");
   if (costs.rows.length > 0) blocks.push(table(costs));
@@ -311,13 +300,13 @@ function funnelMobile(intelligence: Intelligence): Section {
 
 /** The CTO report: stack, security, cloud costs, UX and delivery gaps, and what to do first. */
 export function assembleCtoReport(intelligence: Intelligence): ReportDocument {
-  const { period, roles, model } = intelligence.context;
+  const { period, model } = intelligence.context;
   const security = findingsOf(intelligence, "security-gap", ROLE);
   const low = requireFigure(intelligence, "aws-monthly-cost-low");
   const high = requireFigure(intelligence, "aws-monthly-cost-high");
   const savings = requireFigure(intelligence, "aws-monthly-savings");
   const provider = cloudProvider(model);
-  const title = `${roles[ROLE]?.title ?? "CTO"} report · ${monthLabel(period)}`;
+  const title = `CTO report — ${model.tenant.name}, ${monthName(period)}`;
   const subject = [
     ROLE.toUpperCase(),
     monthLabel(period),

@@ -55,5 +55,7 @@ export interface ReportDocument {
   role: string;
   title: string;
   subject: string;
+  /** Every source of the tenant with its as-of date and status, for the report header. */
+  sources: SourceFreshness[];
   sections: Section[];
 }
