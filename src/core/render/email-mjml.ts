@@ -267,7 +267,7 @@ function tableHtml(table: Table): string {
     .join("");
   // The scroll box keeps wide tables from widening the whole email; it takes keyboard focus and
   // has a name so it can be scrolled without a pointer.
-  return `<div style="font-size:14px;font-weight:700;margin:6px 0">${esc(table.title)}</div><div class="scroll" tabindex="0" role="region" aria-label="${esc(table.title)}"><table class="tbl${stack ? " stack" : ""}" role="table" cellpadding="0" cellspacing="0"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
+  return `<h3 style="font-size:14px;line-height:22px;font-weight:700;margin:6px 0">${esc(table.title)}</h3><div class="scroll" tabindex="0" role="region" aria-label="${esc(table.title)}"><table class="tbl${stack ? " stack" : ""}" role="table" cellpadding="0" cellspacing="0"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 /** Numbers align right; a short first-column label, a date or a date range never wraps. */
@@ -307,7 +307,7 @@ function chart(spec: ChartSpec, image: EmailImage | undefined): string {
   if (image === undefined) return tableHtml(chartTable(spec));
   const width = Math.min(image.width, CONTENT_WIDTH);
   const height = Math.round((image.height * width) / image.width);
-  return `<div style="font-size:14px;font-weight:700;margin:6px 0">${esc(spec.title)}</div><img src="${esc(image.src)}" alt="${esc(chartAlt(spec))}" width="${width}" height="${height}" style="display:block;width:100%;max-width:${width}px;height:auto;margin:0 0 10px;border:0">`;
+  return `<h3 style="font-size:14px;line-height:22px;font-weight:700;margin:6px 0">${esc(spec.title)}</h3><img src="${esc(image.src)}" alt="${esc(chartAlt(spec))}" width="${width}" height="${height}" style="display:block;width:100%;max-width:${width}px;height:auto;margin:0 0 10px;border:0">`;
 }
 
 /** Alt text that carries the data's shape for screen readers and clients that block images. */
