@@ -1,3 +1,4 @@
+import { renderReports } from "./adapters/render/render-report.js";
 import { loadWorkspaceRules } from "./adapters/rules/workspace-rules.js";
 import { collectTenantModel } from "./adapters/sources/collect.js";
 import { loadWorkspaceConfig } from "./adapters/workspace/config-file.js";
@@ -6,9 +7,12 @@ import type { Intelligence } from "./core/analysis/intelligence.js";
 import type { Config, TenantConfig } from "./core/config.js";
 import { hasErrors, InputError, type Problem, problem } from "./core/errors.js";
 import { countRecords, type TenantModel } from "./core/model/index.js";
+import type { RenderedReport } from "./core/render/rendered.js";
 import type { ReportDocument } from "./core/reports/document.js";
 import { assembleReports } from "./core/reports/index.js";
 import type { Rule } from "./core/rules/rule.js";
+import type { GateProblem, GateVerdict, SecretHit } from "./core/validate/index.js";
+import { validateRendered } from "./gate.js";
 
 /** What the caller asks a run to cover. */
 export interface RunRequest {
@@ -88,6 +92,7 @@ export function summariseRun(
   collected: CollectedWorkspace,
   composed: readonly TenantReports[],
   runId: string,
+  gated?: GatedBatch,
 ) {
   return {
     runId,
@@ -138,12 +143,103 @@ export function summariseRun(
             severity: f.severity,
             title: f.title,
           })),
-        validation: {
-          status: "not-run" as const,
-          reason: "the validation gate comes with a later issue",
-        },
+        validation: reportValidation(gated, model.tenant.id, document.id),
       })),
+      validation: tenantValidation(gated, model.tenant.id),
     })),
+    validation: gated === undefined ? { status: "not-run" as const } : batchValidation(gated),
     warnings: collected.warnings,
+  };
+}
+
+/** One tenant's rendered reports and the gate's verdict on them. */
+export interface GatedTenant {
+  tenant: string;
+  reports: RenderedReport[];
+  verdict: GateVerdict;
+  pdf: "printed" | "off" | "no-chromium";
+}
+
+/** Every tenant's rendered and gated batch, with the credentials found (to redact what is printed). */
+export interface GatedBatch {
+  ok: boolean;
+  tenants: GatedTenant[];
+  secrets: SecretHit[];
+}
+
+/** Renders every composed report and runs the validation gate per tenant; writes and sends nothing. */
+export async function renderAndValidate(
+  collected: CollectedWorkspace,
+  composed: readonly TenantReports[],
+  options: { pdf: boolean; requestedRoles?: string[] },
+): Promise<GatedBatch> {
+  const tenants: GatedTenant[] = [];
+  const secrets: SecretHit[] = [];
+  const logLines = collected.warnings.map((w) => `${w.file}:${w.line ?? ""}: ${w.message}`);
+  for (const { model, reports } of composed) {
+    const tenant = collected.config.tenants.find((t) => t.id === model.tenant.id) as TenantConfig;
+    const rendered = await renderReports(reports, {
+      pdf: options.pdf && collected.config.render.pdf === "auto",
+      paper: collected.config.render.paper,
+    });
+    const result = await validateRendered({
+      config: collected.config,
+      tenant,
+      model,
+      period: collected.period,
+      reports: rendered.reports,
+      logLines,
+      ...(options.requestedRoles !== undefined ? { requestedRoles: options.requestedRoles } : {}),
+    });
+    secrets.push(...result.secrets);
+    tenants.push({
+      tenant: model.tenant.id,
+      reports: rendered.reports,
+      verdict: result.verdict,
+      pdf: rendered.pdf,
+    });
+  }
+  return { ok: tenants.every((t) => t.verdict.ok), tenants, secrets };
+}
+
+function summaryProblem(p: GateProblem) {
+  return {
+    gate: p.gate,
+    report: p.report ?? null,
+    section: p.section ?? null,
+    message: p.message,
+    fix: p.fix,
+  };
+}
+
+function reportValidation(gated: GatedBatch | undefined, tenant: string, report: string) {
+  const verdict = gated?.tenants.find((t) => t.tenant === tenant)?.verdict;
+  if (verdict === undefined) return { status: "not-run" as const };
+  const problems = verdict.problems.filter((p) => p.report === report);
+  return {
+    ok: problems.length === 0,
+    problems: problems.map(summaryProblem),
+    warnings: verdict.warnings.filter((p) => p.report === report).map(summaryProblem),
+  };
+}
+
+function tenantValidation(gated: GatedBatch | undefined, tenant: string) {
+  const verdict = gated?.tenants.find((t) => t.tenant === tenant)?.verdict;
+  if (verdict === undefined) return { status: "not-run" as const };
+  return {
+    ok: verdict.ok,
+    problems: verdict.problems.map(summaryProblem),
+    warnings: verdict.warnings.map(summaryProblem),
+    downgraded: verdict.downgraded,
+  };
+}
+
+function batchValidation(gated: GatedBatch) {
+  const all = gated.tenants.map((t) => t.verdict);
+  return {
+    ok: gated.ok,
+    problems: all.flatMap((v) => v.problems).length,
+    warnings: all.flatMap((v) => v.warnings).length,
+    downgraded: [...new Set(all.flatMap((v) => v.downgraded))],
   };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type Problem, sortProblems } from "./errors.js";
+import { GATE_IDS } from "./validate/types.js";
 import { type LocatedYaml, problemAt } from "./yaml-document.js";
 import { zodIssueToProblem } from "./zod-problems.js";
 
@@ -214,6 +215,87 @@ const renderSchema = z
 const archiveSchema = z
   .strictObject({ driver: z.enum(["fs", "s3"]).default("fs") })
   .default({ driver: "fs" });
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const gateIdSchema = z.enum(GATE_IDS);
+const validationSchema = z
+  .strictObject({
+    downgrade: z
+      .array(gateIdSchema)
+      .default([])
+      .describe("Gates whose problems only warn; every run's summary lists them"),
+    allowSecrets: z
+      .array(
+        z
+          .strictObject({
+            fingerprint: z
+              .string()
+              .regex(/^sha256:[0-9a-f]{8}$/, "use the sha256:xxxxxxxx fingerprint the gate printed")
+              .optional(),
+            pattern: z
+              .string()
+              .refine(compiles, "not a valid regular expression")
+              .optional()
+              .describe("Regex over the secret's value"),
+            reason: z.string().min(1, "say why this credential may appear"),
+          })
+          .refine((a) => a.fingerprint !== undefined || a.pattern !== undefined, {
+            message: "give a fingerprint or a pattern",
+          }),
+      )
+      .default([])
+      .describe("Credentials that may appear in reports (e.g. published test keys)"),
+    freshness: z
+      .strictObject({
+        blockAfterDays: z
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .describe("A source older than this at period end blocks delivery (default: only warn)"),
+        sources: z.record(z.string(), z.number().int().positive()).default({}),
+      })
+      .default({ sources: {} }),
+    limits: z
+      .strictObject({
+        htmlBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(102 * 1024),
+        messageBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(40 * 1024 * 1024),
+        subjectChars: z.number().int().positive().default(998),
+        recipients: z.number().int().positive().default(50),
+      })
+      .default({
+        htmlBytes: 102 * 1024,
+        messageBytes: 40 * 1024 * 1024,
+        subjectChars: 998,
+        recipients: 50,
+      }),
+  })
+  .default({
+    downgrade: [],
+    allowSecrets: [],
+    freshness: { sources: {} },
+    limits: {
+      htmlBytes: 102 * 1024,
+      messageBytes: 40 * 1024 * 1024,
+      subjectChars: 998,
+      recipients: 50,
+    },
+  });
 const scheduleSchema = z
   .strictObject({ cron: z.string().optional(), timezone: z.string().optional() })
   .optional();
@@ -233,6 +315,7 @@ export const configSchema = z.strictObject({
   tenants: z.array(tenantSchema).min(1, "declare at least one tenant"),
   transport: transportSchema,
   render: renderSchema,
+  validation: validationSchema,
   archive: archiveSchema,
   schedule: scheduleSchema,
 });

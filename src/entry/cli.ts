@@ -57,7 +57,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .description("load config and data, report every problem, write nothing")
     .option("-w, --workspace <dir>", "workspace folder", ".")
     .option("--period <YYYY-MM>", "period to judge freshness against (default: last month)")
-    .action(async (options: { workspace: string; period?: string }) => {
+    .option("--reports", "also compose and render the reports and run the validation gate on them")
+    .action(async (options: { workspace: string; period?: string; reports?: boolean }) => {
       const period = resolvePeriod(options.period, io.now());
       const { collectWorkspace } = await loadPipeline();
       const collected = await collectWorkspace({
@@ -75,18 +76,27 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       io.stdout(
         `ok: ${collected.models.length} tenant(s), ${sources} sources, ${records} records, ${collected.warnings.length} warning(s)\n`,
       );
+      if (options.reports === true) {
+        const pipeline = await loadPipeline();
+        const composed = pipeline.composeReports(collected);
+        const gated = await pipeline.renderAndValidate(collected, composed, { pdf: false });
+        exitCode = await reportGate(io, gated, "text");
+      }
     });
 
   program
     .command("run")
     .description(
-      "collect → analyse → report → validate → archive → deliver (this build: collect and summarise; requires --dry-run)",
+      "collect → analyse → report → render → validate → archive → deliver (this build stops after the gate; requires --dry-run)",
     )
     .option("-w, --workspace <dir>", "workspace folder", ".")
     .option("--tenant <id>", "only this tenant")
     .option("--report <role>", "only this report")
     .option("--period <YYYY-MM>", "month to report on (default: last month)")
-    .option("--dry-run", "collect and summarise without writing or sending anything")
+    .option(
+      "--dry-run",
+      "collect, render and run the validation gate without writing or sending anything",
+    )
     .addOption(new Option("--json", "print one machine-readable JSON summary on stdout"))
     .action(async (options: RunOptions & { dryRun?: boolean; json?: boolean }) => {
       if (options.dryRun !== true) {
@@ -94,7 +104,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
           problem(
             "(command line)",
             undefined,
-            "this build can only run with --dry-run: validation gate, archive and delivery are not implemented yet",
+            "this build cannot deliver yet: `run` needs --dry-run",
             "add --dry-run, or use `exec-intel preview` to write the reports to files",
           ),
         ]);
@@ -104,12 +114,18 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         io,
         options.json === true,
       );
-      const summary = pipeline.summariseRun(collected, composed, newRunId(io.now()));
-      if (options.json === true) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+      const gated = await pipeline.renderAndValidate(collected, composed, {
+        pdf: false,
+        ...requested(options),
+      });
+      const { redact } = await gateOutput(gated);
+      const summary = pipeline.summariseRun(collected, composed, newRunId(io.now()), gated);
+      if (options.json === true) io.stdout(redact(`${JSON.stringify(summary, null, 2)}\n`));
       else {
-        reportWarnings(io, collected.warnings);
-        io.stdout(formatModelSummary(summary));
+        reportWarnings(io, collected.warnings, redact);
+        io.stdout(redact(formatModelSummary(summary)));
       }
+      exitCode = await reportGate(io, gated, options.json === true ? "json" : "text");
     });
 
   program
@@ -124,16 +140,24 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .option("--out <dir>", "output folder (default: <stateDir>/preview inside the workspace)")
     .option("--no-pdf", "skip the PDF even when Chromium is installed")
     .action(async (options: RunOptions & { out?: string; pdf: boolean }) => {
-      const { composed, collected } = await collectAndCompose(options, io, false);
+      const { composed, collected, pipeline } = await collectAndCompose(options, io, false);
+      const gated = await pipeline.renderAndValidate(collected, composed, {
+        pdf: options.pdf,
+        ...requested(options),
+      });
+      reportWarnings(io, collected.warnings, (await gateOutput(gated)).redact);
+      exitCode = await reportGate(io, gated, "text");
+      // A blocked batch is not written at all: a preview folder is still an output.
+      if (exitCode !== EXIT.ok) return;
       const { writePreview } = await import("./preview.js");
       const out = options.out ?? path.join(options.workspace, collected.config.stateDir, "preview");
-      const result = await writePreview(
+      const written = await writePreview(
         out,
-        composed.flatMap((t) => t.reports),
-        { config: collected.config, pdf: options.pdf, now: io.now() },
+        gated.tenants.flatMap((t) => t.reports),
+        { config: collected.config, now: io.now() },
       );
-      const lines = result.written.map((file) => `wrote ${file}`);
-      if (result.pdf === "no-chromium") {
+      const lines = written.map((file) => `wrote ${file}`);
+      if (gated.tenants.some((t) => t.pdf === "no-chromium")) {
         lines.push(
           "PDF skipped: Chromium not found (install Debian's chromium or set CHROMIUM_PATH)",
         );
@@ -224,8 +248,61 @@ function resolvePeriod(option: string | undefined, now: Date): string {
   return option;
 }
 
-function reportWarnings(io: Io, warnings: readonly Problem[]): void {
-  if (warnings.length > 0) io.stderr(`${warnings.map(formatProblem).join("\n")}\n`);
+function reportWarnings(
+  io: Io,
+  warnings: readonly Problem[],
+  redact: (text: string) => string = (text) => text,
+): void {
+  if (warnings.length > 0) io.stderr(redact(`${warnings.map(formatProblem).join("\n")}\n`));
+}
+
+type GatedBatch = Awaited<
+  ReturnType<Awaited<ReturnType<typeof loadPipeline>>["renderAndValidate"]>
+>;
+
+/** `--report` narrows the coverage check to that role. */
+function requested(options: RunOptions): { requestedRoles?: string[] } {
+  return options.report !== undefined ? { requestedRoles: [options.report] } : {};
+}
+
+/** A redactor for everything printed after the gate: found credentials become their masks. */
+async function gateOutput(gated: GatedBatch): Promise<{ redact: (text: string) => string }> {
+  const { redactSecrets } = await import("../core/validate/redact.js");
+  return { redact: (text) => redactSecrets(text, gated.secrets) };
+}
+
+/**
+ * Prints the gate's verdict on stderr (problems, then warnings and downgraded gates, never a
+ * secret's value) and returns the exit code: 3 when the gate blocks.
+ */
+async function reportGate(io: Io, gated: GatedBatch, mode: "text" | "json"): Promise<number> {
+  const { redact } = await gateOutput(gated);
+  const { formatGateProblem } = await import("./summary-text.js");
+  const lines: string[] = [];
+  for (const tenant of gated.tenants) {
+    const { verdict } = tenant;
+    if (verdict.downgraded.length > 0) {
+      lines.push(
+        `gate: ${tenant.tenant}: downgraded to warnings: ${verdict.downgraded.join(", ")}`,
+      );
+    }
+    lines.push(...verdict.warnings.map((p) => `warning: ${formatGateProblem(p)}`));
+    lines.push(...verdict.problems.map((p) => `error: ${formatGateProblem(p)}`));
+  }
+  const problems = gated.tenants.reduce((n, t) => n + t.verdict.problems.length, 0);
+  const reports = gated.tenants.reduce((n, t) => n + t.reports.length, 0);
+  lines.push(
+    problems === 0
+      ? `gate: passed (${reports} report(s), ${gated.tenants.length} tenant(s))`
+      : `gate: blocked by ${problems} problem(s); nothing was written, archived or sent.`,
+  );
+  // With --json the verdict is in the summary; stderr still says why the exit code is 3, and a
+  // downgraded gate or a warning is never silent.
+  const noteworthy = gated.tenants.some(
+    (t) => t.verdict.downgraded.length > 0 || t.verdict.warnings.length > 0,
+  );
+  if (mode === "text" || problems > 0 || noteworthy) io.stderr(redact(`${lines.join("\n")}\n`));
+  return problems === 0 ? EXIT.ok : EXIT.gateBlocked;
 }
 
 function progress(io: Io, json: boolean): ((message: string) => void) | undefined {

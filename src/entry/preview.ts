@@ -1,40 +1,25 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { type Address, assembleMessage } from "../adapters/render/message.js";
-import type { Paper } from "../adapters/render/pdf.js";
-import { renderReports } from "../adapters/render/render-report.js";
 import type { Config } from "../core/config.js";
 import type { RenderedReport } from "../core/render/rendered.js";
 import type { ReportDocument } from "../core/reports/document.js";
 
-/** What a preview needs from the workspace configuration and the command line. */
+/** What a preview needs from the workspace configuration. */
 export interface PreviewOptions {
-  config: Pick<Config, "tenants" | "transport" | "render">;
-  /** `false` when `--no-pdf` was given. */
-  pdf: boolean;
+  config: Pick<Config, "tenants" | "transport">;
   now: Date;
 }
 
-/** The result of a preview: files written, and whether PDFs were printed. */
-export interface PreviewResult {
-  written: string[];
-  pdf: "printed" | "off" | "no-chromium";
-}
-
 /**
- * Renders every report and writes `{tenant}/{period}/{role}-report.{html,txt,md,json,eml,pdf}`
- * plus each chart as `{role}-{chart}.{svg,png}` under `out`. Nothing is sent.
+ * Writes rendered reports that passed the gate as `{tenant}/{period}/{role}-report.{html,txt,md,
+ * json,eml,pdf}` plus each chart as `{role}-{chart}.{svg,png}` under `out`; returns the paths.
  */
 export async function writePreview(
   out: string,
-  documents: readonly ReportDocument[],
+  reports: readonly RenderedReport[],
   options: PreviewOptions,
-): Promise<PreviewResult> {
-  const paper: Paper = options.config.render.paper;
-  const { reports, pdf } = await renderReports(documents, {
-    pdf: options.pdf && options.config.render.pdf === "auto",
-    paper,
-  });
+): Promise<string[]> {
   const written: string[] = [];
   for (const report of reports) {
     const { document } = report;
@@ -65,7 +50,7 @@ export async function writePreview(
       written.push(file);
     }
   }
-  return { written, pdf };
+  return written;
 }
 
 /** The email HTML with `cid:` images pointed at the PNG files beside it, so a browser shows them. */

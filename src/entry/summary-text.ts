@@ -1,3 +1,4 @@
+import type { GateProblem } from "../core/validate/types.js";
 import type { summariseRun } from "../run.js";
 
 type Summary = ReturnType<typeof summariseRun>;
@@ -36,4 +37,10 @@ export function formatModelSummary(summary: Summary): string {
     lines.push("");
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** One gate problem as a compiler-style line and its fix: `credentials: portfolio/2026-10/cto#security-gaps: …`. */
+export function formatGateProblem(problem: GateProblem): string {
+  const where = [problem.report, problem.section].filter(Boolean).join("#");
+  return `${problem.gate}: ${where !== "" ? `${where}: ` : ""}${problem.message}\n    fix: ${problem.fix}`;
 }
