@@ -39,6 +39,9 @@ describe("validateConfig", () => {
     expect(config?.transport).toEqual({
       driver: "outbox",
       from: { name: "exec-intel", email: "reports@example.com" },
+      ses: {},
+      retry: { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 20_000 },
+      uncertain: "resend",
     });
     expect(config?.render).toEqual({ pdf: "auto", paper: "A4" });
     expect(config?.tenants[0]?.roles.ceo?.recipients[0]?.email).toBe("owner@example.com");

@@ -194,6 +194,9 @@ const tenantSchema = z.strictObject({
   analysis: analysisSchema,
 });
 
+const envName = z
+  .string()
+  .regex(/^[A-Z_][A-Z0-9_]*$/, "name an environment variable, e.g. SMTP_PASSWORD");
 const transportSchema = z
   .strictObject({
     driver: z.enum(["outbox", "smtp", "ses"]).default("outbox"),
@@ -201,8 +204,46 @@ const transportSchema = z
       .default({ name: "exec-intel", email: "reports@example.com" })
       .describe("Sender of report emails (for SES, a verified identity)"),
     replyTo: recipientSchema.optional().describe("Where replies to report emails go"),
+    bccArchive: z
+      .email("use a full email address")
+      .optional()
+      .describe("Every message is also sent to this address (not shown to recipients)"),
+    smtp: z
+      .strictObject({
+        host: z.string().min(1),
+        port: z.number().int().positive().default(587),
+        secure: z.boolean().default(false).describe("TLS from the start (port 465)"),
+        requireTLS: z.boolean().default(true).describe("Refuse to send without STARTTLS"),
+        rejectUnauthorized: z.boolean().default(true),
+        userEnv: envName.optional().describe("Environment variable holding the SMTP user"),
+        passwordEnv: envName.optional().describe("Environment variable holding the SMTP password"),
+      })
+      .optional(),
+    ses: z
+      .strictObject({
+        region: z.string().optional().describe("Default: AWS_REGION from the environment"),
+        endpoint: z.url().optional().describe("For an SES emulator; default: AWS"),
+        configurationSet: z.string().optional(),
+      })
+      .prefault({}),
+    rate: z
+      .number()
+      .positive()
+      .optional()
+      .describe("Messages per second (default: SES's MaxSendRate; 10 for SMTP)"),
+    retry: z
+      .strictObject({
+        maxAttempts: z.number().int().min(1).max(20).default(5),
+        baseDelayMs: z.number().int().min(1).default(200),
+        maxDelayMs: z.number().int().min(1).default(20_000),
+      })
+      .prefault({}),
+    uncertain: z
+      .enum(["resend", "hold"])
+      .default("resend")
+      .describe("What a run does with a message a crash left half-sent"),
   })
-  .default({ driver: "outbox", from: { name: "exec-intel", email: "reports@example.com" } });
+  .prefault({});
 const renderSchema = z
   .strictObject({
     pdf: z
