@@ -12,6 +12,7 @@ import type { ReportDocument } from "./core/reports/document.js";
 import { assembleReports } from "./core/reports/index.js";
 import type { Rule } from "./core/rules/rule.js";
 import type { GateProblem, GateVerdict, SecretHit } from "./core/validate/index.js";
+import { type DeliveryOutcome, type DeliveryRequest, deliverReports } from "./deliver.js";
 import { validateRendered } from "./gate.js";
 
 /** What the caller asks a run to cover. */
@@ -93,10 +94,11 @@ export function summariseRun(
   composed: readonly TenantReports[],
   runId: string,
   gated?: GatedBatch,
+  delivered?: DeliveryOutcome,
 ) {
   return {
     runId,
-    dryRun: true,
+    dryRun: delivered === undefined,
     period: collected.period,
     tenants: composed.map(({ model, intelligence, reports }) => ({
       id: model.tenant.id,
@@ -148,8 +150,27 @@ export function summariseRun(
       validation: tenantValidation(gated, model.tenant.id),
     })),
     validation: gated === undefined ? { status: "not-run" as const } : batchValidation(gated),
+    deliveries: delivered?.deliveries ?? [],
+    ...(delivered?.stopped !== undefined ? { deliveryStopped: delivered.stopped } : {}),
     warnings: collected.warnings,
   };
+}
+
+/** Delivers every tenant's gated reports (the gate must have passed); see `deliverReports`. */
+export async function deliverGated(
+  collected: CollectedWorkspace,
+  gated: GatedBatch,
+  options: Omit<DeliveryRequest, "config" | "period" | "tenants">,
+): Promise<DeliveryOutcome> {
+  return deliverReports({
+    ...options,
+    config: collected.config,
+    period: collected.period,
+    tenants: gated.tenants.map((t) => ({
+      tenant: collected.config.tenants.find((c) => c.id === t.tenant) as TenantConfig,
+      reports: t.reports,
+    })),
+  });
 }
 
 /** One tenant's rendered reports and the gate's verdict on them. */

@@ -158,10 +158,11 @@ describe("the command line", () => {
     expect(tenant.stderr).toContain("use one of: portfolio, harbor-bakery");
   });
 
-  it("refuses a real run until delivery exists, without touching anything", async () => {
-    const result = await runCli(["run", "-w", PORTFOLIO, "--period", "2026-10"]);
+  it("refuses --resend without --yes, before touching anything", async () => {
+    const result = await runCli(["run", "-w", PORTFOLIO, "--period", "2026-10", "--resend"]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("add --dry-run");
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain("add --yes to confirm");
   });
 
   it("scaffolds a workspace with init that validates, and refuses to overwrite it", async () => {

@@ -243,6 +243,10 @@ const transportSchema = z
       .default("resend")
       .describe("What a run does with a message a crash left half-sent"),
   })
+  .refine((t) => t.driver !== "smtp" || t.smtp !== undefined, {
+    message: "the smtp driver needs transport.smtp: { host, port }",
+    path: ["smtp"],
+  })
   .prefault({});
 const renderSchema = z
   .strictObject({

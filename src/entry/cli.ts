@@ -87,45 +87,108 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   program
     .command("run")
     .description(
-      "collect → analyse → report → render → validate → archive → deliver (this build stops after the gate; requires --dry-run)",
+      "collect → analyse → report → render → validate → deliver (archive comes with a later issue)",
     )
     .option("-w, --workspace <dir>", "workspace folder", ".")
     .option("--tenant <id>", "only this tenant")
     .option("--report <role>", "only this report")
+    .option("--recipient <email>", "only this recipient")
     .option("--period <YYYY-MM>", "month to report on (default: last month)")
     .option(
       "--dry-run",
       "collect, render and run the validation gate without writing or sending anything",
     )
+    .option("--resend", "send again what the delivery ledger says was already sent (needs --yes)")
+    .option("--yes", "confirm --resend")
     .addOption(new Option("--json", "print one machine-readable JSON summary on stdout"))
-    .action(async (options: RunOptions & { dryRun?: boolean; json?: boolean }) => {
-      if (options.dryRun !== true) {
-        throw new InputError([
-          problem(
-            "(command line)",
-            undefined,
-            "this build cannot deliver yet: `run` needs --dry-run",
-            "add --dry-run, or use `exec-intel preview` to write the reports to files",
-          ),
-        ]);
-      }
-      const { composed, collected, pipeline } = await collectAndCompose(
-        options,
-        io,
-        options.json === true,
-      );
+    .action(
+      async (
+        options: RunOptions & {
+          dryRun?: boolean;
+          json?: boolean;
+          recipient?: string;
+          resend?: boolean;
+          yes?: boolean;
+        },
+      ) => {
+        if (options.resend === true && options.yes !== true) {
+          throw new InputError([
+            problem(
+              "(command line)",
+              undefined,
+              "--resend sends reports again to people who already have them",
+              "add --yes to confirm, and narrow it with --report and --recipient",
+            ),
+          ]);
+        }
+        const json = options.json === true;
+        const { composed, collected, pipeline } = await collectAndCompose(options, io, json);
+        const gated = await pipeline.renderAndValidate(collected, composed, {
+          pdf: options.dryRun !== true,
+          ...requested(options),
+        });
+        const { redact } = await gateOutput(gated);
+        const runId = newRunId(io.now());
+        exitCode = await reportGate(io, gated, json ? "json" : "text");
+        const deliveries =
+          options.dryRun === true || exitCode !== EXIT.ok
+            ? undefined
+            : await pipeline.deliverGated(collected, gated, {
+                workspace: options.workspace,
+                runId,
+                env: io.env,
+                now: io.now,
+                log: (line) => io.stderr(redact(`${line}\n`)),
+                ...(options.report !== undefined ? { report: options.report } : {}),
+                ...(options.recipient !== undefined ? { recipient: options.recipient } : {}),
+                ...(options.resend === true ? { resend: true } : {}),
+              });
+        const summary = pipeline.summariseRun(collected, composed, runId, gated, deliveries);
+        if (json) io.stdout(redact(`${JSON.stringify(summary, null, 2)}\n`));
+        else {
+          reportWarnings(io, collected.warnings, redact);
+          io.stdout(redact(formatModelSummary(summary)));
+        }
+        if (deliveries !== undefined) {
+          const failed = deliveries.deliveries.filter((d) => d.status !== "sent").length;
+          if (deliveries.stopped !== undefined || failed > 0) exitCode = EXIT.failure;
+        }
+      },
+    );
+
+  program
+    .command("send-test")
+    .description("send one report to one address now, outside the delivery ledger (after the gate)")
+    .requiredOption("--to <email>", "address to send the test to")
+    .requiredOption("--report <role>", "which report")
+    .option("-w, --workspace <dir>", "workspace folder", ".")
+    .option("--tenant <id>", "tenant (default: the first)")
+    .option("--period <YYYY-MM>", "month to report on (default: last month)")
+    .action(async (options: RunOptions & { to: string; report: string }) => {
+      const { composed, collected, pipeline } = await collectAndCompose(options, io, false);
       const gated = await pipeline.renderAndValidate(collected, composed, {
-        pdf: false,
-        ...requested(options),
+        pdf: true,
+        requestedRoles: [options.report],
       });
-      const { redact } = await gateOutput(gated);
-      const summary = pipeline.summariseRun(collected, composed, newRunId(io.now()), gated);
-      if (options.json === true) io.stdout(redact(`${JSON.stringify(summary, null, 2)}\n`));
-      else {
-        reportWarnings(io, collected.warnings, redact);
-        io.stdout(redact(formatModelSummary(summary)));
+      exitCode = await reportGate(io, gated, "text");
+      if (exitCode !== EXIT.ok) return;
+      const report = gated.tenants[0]?.reports.find((r) => r.document.role === options.report);
+      if (report === undefined) throw new Error(`no ${options.report} report was rendered`);
+      const { sendTest } = await import("../deliver.js");
+      const result = await sendTest({
+        config: collected.config,
+        workspace: options.workspace,
+        report,
+        to: options.to,
+        env: io.env,
+        now: io.now(),
+      });
+      if (result.status === "sent") {
+        io.stdout(`sent ${report.document.id} to ${options.to} (${result.providerMessageId})\n`);
+      } else {
+        io.stderr(`not sent: ${result.kind} error ${result.code}: ${result.message}\n`);
+        exitCode = EXIT.failure;
       }
-      exitCode = await reportGate(io, gated, options.json === true ? "json" : "text");
     });
 
   program
@@ -224,6 +287,10 @@ function handleError(error: unknown, io: Io): number {
       `${error.problems.map(formatProblem).join("\n")}\n\n${errors.length} error(s); nothing was written or sent.\n`,
     );
     return EXIT.badInput;
+  }
+  if (error instanceof Error && error.name === "RunLockedError") {
+    io.stderr(`error: ${error.message}\nnothing was sent by this run.\n`);
+    return EXIT.failure;
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
   io.stderr(`internal error (a bug in exec-intel, not in your data): ${message}\n`);

@@ -3,10 +3,12 @@ import type { summariseRun } from "../run.js";
 
 type Summary = ReturnType<typeof summariseRun>;
 
-/** Human-readable version of the dry-run summary: counts per tenant and source freshness. */
+/** Human-readable version of the run summary: counts, freshness and reports per tenant, then deliveries. */
 export function formatModelSummary(summary: Summary): string {
   const lines = [
-    `Dry run ${summary.runId} for ${summary.period}: nothing written, nothing sent.`,
+    summary.dryRun
+      ? `Dry run ${summary.runId} for ${summary.period}: nothing written, nothing sent.`
+      : `Run ${summary.runId} for ${summary.period}.`,
     "",
   ];
   for (const tenant of summary.tenants) {
@@ -36,7 +38,25 @@ export function formatModelSummary(summary: Summary): string {
     }
     lines.push("");
   }
+  if (!summary.dryRun) lines.push(...formatDeliveries(summary.deliveries));
   return `${lines.join("\n")}\n`;
+}
+
+/** Deliveries: one line each, then the totals that say whether a re-run has anything left to do. */
+function formatDeliveries(deliveries: Summary["deliveries"]): string[] {
+  const lines = ["deliveries:"];
+  for (const d of deliveries) {
+    const state = d.status === "sent" ? (d.sentNow ? "sent" : "already sent") : d.status;
+    const detail = d.error !== null && d.status !== "sent" ? ` — ${d.error}` : "";
+    lines.push(
+      `  ${state.padEnd(12)} ${d.tenant}/${d.period}/${d.report} → ${d.recipient} (attempts ${d.attempts})${detail}`,
+    );
+  }
+  const now = deliveries.filter((d) => d.sentNow).length;
+  const before = deliveries.filter((d) => d.status === "sent" && !d.sentNow).length;
+  const open = deliveries.length - now - before;
+  lines.push(`sent ${now}, already sent ${before}, not sent ${open}`, "");
+  return lines;
 }
 
 /** One gate problem as a compiler-style line and its fix: `credentials: portfolio/2026-10/cto#security-gaps: …`. */

@@ -47,6 +47,10 @@ export async function copyWorkspace(
   source: string,
 ): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const temp = await makeTempDir();
-  await cp(source, temp.dir, { recursive: true });
+  // Not the state folder: a local demo run leaves a delivery ledger and an outbox there.
+  await cp(source, temp.dir, {
+    recursive: true,
+    filter: (from) => path.basename(from) !== ".exec-intel",
+  });
   return temp;
 }

@@ -1,0 +1,368 @@
+import { createHash } from "node:crypto";
+import path from "node:path";
+import { createOutboxTransport } from "./adapters/deliver/outbox-transport.js";
+import { sendWithRetry } from "./adapters/deliver/send-with-retry.js";
+import { assembleMessage } from "./adapters/render/message.js";
+import { acquireRunLock } from "./adapters/store/run-lock.js";
+import { openSqliteLedger } from "./adapters/store/sqlite-store.js";
+import type { Config, TenantConfig } from "./core/config.js";
+import type {
+  DeliveryKey,
+  DeliveryLedger,
+  DeliveryRow,
+  SendResult,
+  Transport,
+} from "./core/deliver/ports.js";
+import { createTokenBucket } from "./core/deliver/token-bucket.js";
+import type { RenderedReport } from "./core/render/rendered.js";
+
+// The delivery step: one message per recipient per report, claimed in the ledger before it is
+// sent and recorded after, paced and retried; a re-run sends only what is not yet sent.
+
+/** Sends one report to one address outside the ledger (`exec-intel send-test`); returns what the transport said. */
+export async function sendTest(request: {
+  config: Config;
+  workspace: string;
+  report: RenderedReport;
+  to: string;
+  env: Readonly<Record<string, string | undefined>>;
+  now: Date;
+  transport?: Transport;
+}): Promise<SendResult> {
+  const { config } = request;
+  const transport =
+    request.transport ??
+    (await createTransport(config, path.join(request.workspace, config.stateDir), request.env));
+  try {
+    const key: DeliveryKey = {
+      tenant: request.report.document.tenant.id,
+      period: request.report.document.period,
+      report: `${request.report.document.role}-test`,
+      recipient: request.to.toLowerCase(),
+    };
+    const raw = await assembleMessage(request.report, {
+      from: config.transport.from,
+      to: [{ name: "", email: request.to }],
+      ...(config.transport.replyTo !== undefined ? { replyTo: config.transport.replyTo } : {}),
+      date: request.now,
+      attachPdf: request.report.pdf !== undefined,
+    });
+    const messageId = /^Message-ID: (.*)$/im.exec(raw.toString("latin1"))?.[1]?.trim() ?? "";
+    return await transport.send({
+      key,
+      raw,
+      from: config.transport.from.email,
+      to: [request.to],
+      messageId,
+      tags: {
+        tenant: key.tenant,
+        report: request.report.document.id,
+        role: key.report,
+        run: "send-test",
+      },
+    });
+  } finally {
+    await transport.close();
+  }
+}
+
+/** One tenant's reports that passed the gate. */
+export interface DeliverableTenant {
+  tenant: TenantConfig;
+  reports: readonly RenderedReport[];
+}
+
+/** What to deliver and how. */
+export interface DeliveryRequest {
+  config: Config;
+  workspace: string;
+  period: string;
+  runId: string;
+  tenants: readonly DeliverableTenant[];
+  env: Readonly<Record<string, string | undefined>>;
+  now: () => Date;
+  /** Only this report (role) / this recipient address. */
+  report?: string;
+  recipient?: string;
+  /** Send again even what the ledger says was sent (the CLI asks for confirmation). */
+  resend?: boolean;
+  /** One line per notable event (uncertain rows, retries, account stops). */
+  log: (line: string) => void;
+  /** A transport to use instead of the configured one (tests, send-test). */
+  transport?: Transport;
+}
+
+/** One delivery as the summary shows it. */
+export interface DeliverySummary {
+  tenant: string;
+  period: string;
+  report: string;
+  recipient: string;
+  status: DeliveryRow["state"];
+  attempts: number;
+  messageId: string | null;
+  providerMessageId: string | null;
+  error: string | null;
+  /** Sent by this run (false: already sent before, held, or not reached). */
+  sentNow: boolean;
+}
+
+/** The outcome: every targeted delivery, and why the run stopped early, if it did. */
+export interface DeliveryOutcome {
+  deliveries: DeliverySummary[];
+  stopped?: { code: string; message: string };
+}
+
+/** Delivers the gated reports through the configured transport, recording each send in the ledger. */
+export async function deliverReports(request: DeliveryRequest): Promise<DeliveryOutcome> {
+  const { config } = request;
+  const stateDir = path.join(request.workspace, config.stateDir);
+  const release = acquireRunLock(stateDir);
+  try {
+    const ledger = openSqliteLedger(path.join(stateDir, "state.sqlite"));
+    try {
+      const transport = request.transport ?? (await createTransport(config, stateDir, request.env));
+      try {
+        return await deliverWith(request, ledger, transport);
+      } finally {
+        await transport.close();
+      }
+    } finally {
+      ledger.close();
+    }
+  } finally {
+    release();
+  }
+}
+
+interface Planned {
+  key: DeliveryKey;
+  report: RenderedReport;
+  to: { name: string; email: string };
+}
+
+async function deliverWith(
+  request: DeliveryRequest,
+  ledger: DeliveryLedger,
+  transport: Transport,
+): Promise<DeliveryOutcome> {
+  const { config } = request;
+  for (const row of ledger.recoverInterrupted(request.now())) {
+    request.log(
+      `delivery: ${describe(row)} was left half-sent by an interrupted run (attempt ${row.attempts}); policy "${config.transport.uncertain}": ${config.transport.uncertain === "resend" ? "sending it again (the recipient may get it twice; the Message-ID is the same)" : "holding it for a person to check"}`,
+    );
+  }
+  const planned = plan(request);
+  const byKey = new Map(
+    ledger
+      .plan(
+        planned.map((p) => p.key),
+        request.runId,
+        request.now(),
+      )
+      .map((r) => [keyOf(r), r]),
+  );
+  if (request.resend === true) {
+    for (const p of planned) ledger.reset(p.key, request.now());
+  }
+  const rate = config.transport.rate ?? (await transport.maxSendRate()) ?? defaultRate(transport);
+  const bucket = createTokenBucket({ ratePerSecond: rate, burst: Math.max(1, Math.floor(rate)) });
+  let quota = await transport.remainingQuota();
+  const sentNow = new Set<string>();
+  let stopped: DeliveryOutcome["stopped"];
+  for (const item of planned) {
+    const row = request.resend === true ? undefined : byKey.get(keyOf(item.key));
+    if (row?.state === "sent") continue;
+    if (row?.state === "uncertain" && config.transport.uncertain === "hold") continue;
+    if (quota !== undefined && quota <= 0) {
+      stopped = {
+        code: "DailyQuotaExhausted",
+        message:
+          "the transport's 24-hour sending quota is used up; the rest stays pending for the next run",
+      };
+      break;
+    }
+    const messageId = messageIdOf(item.key, config.transport.from.email);
+    if (!ledger.claim(item.key, request.runId, messageId, request.now())) continue;
+    const raw = await assembleMessage(item.report, {
+      from: config.transport.from,
+      to: [item.to],
+      ...(config.transport.replyTo !== undefined ? { replyTo: config.transport.replyTo } : {}),
+      messageId,
+      date: request.now(),
+      attachPdf: item.report.pdf !== undefined,
+    });
+    const { result } = await sendWithRetry(
+      transport,
+      {
+        key: item.key,
+        raw,
+        from: config.transport.from.email,
+        to: [item.to.email, ...(config.transport.bccArchive ? [config.transport.bccArchive] : [])],
+        messageId,
+        tags: {
+          tenant: item.key.tenant,
+          report: item.report.document.id,
+          role: item.key.report,
+          run: request.runId,
+        },
+      },
+      {
+        maxAttempts: config.transport.retry.maxAttempts,
+        baseMs: config.transport.retry.baseDelayMs,
+        maxMs: config.transport.retry.maxDelayMs,
+        bucket,
+        onRetry: ({ attempt, result, delayMs }) => {
+          if (result.status === "failed") {
+            request.log(
+              `delivery: ${describe(item.key)} attempt ${attempt} failed (${result.code}); retrying in ${Math.round(delayMs)} ms`,
+            );
+          }
+        },
+      },
+    );
+    const outcome = record(ledger, item.key, result, request.now());
+    if (outcome === "sent") {
+      sentNow.add(keyOf(item.key));
+      if (quota !== undefined) quota -= 1;
+    }
+    if (outcome === "account" && result.status === "failed") {
+      stopped = { code: result.code, message: result.message };
+      request.log(
+        `delivery: stopped by an account-level error (${result.code}: ${result.message}); the remaining messages stay pending for the next run`,
+      );
+      break;
+    }
+  }
+  const rows = new Map(ledger.rows({ period: request.period }).map((r) => [keyOf(r), r]));
+  return {
+    deliveries: planned.map((p) => summaryOf(p.key, rows.get(keyOf(p.key)), sentNow)),
+    ...(stopped !== undefined ? { stopped } : {}),
+  };
+}
+
+/** Every (report, recipient) the run targets, in report then recipient order. */
+function plan(request: DeliveryRequest): Planned[] {
+  return request.tenants.flatMap(({ tenant, reports }) =>
+    reports
+      .filter((r) => request.report === undefined || r.document.role === request.report)
+      .flatMap((report) =>
+        (tenant.roles[report.document.role]?.recipients ?? [])
+          .filter(
+            (to) => request.recipient === undefined || sameAddress(to.email, request.recipient),
+          )
+          .map((to) => ({
+            key: {
+              tenant: tenant.id,
+              period: request.period,
+              report: report.document.role,
+              recipient: to.email.toLowerCase(),
+            },
+            report,
+            to,
+          })),
+      ),
+  );
+}
+
+function record(
+  ledger: DeliveryLedger,
+  key: DeliveryKey,
+  result: SendResult,
+  now: Date,
+): "sent" | "failed" | "retry-later" | "account" {
+  if (result.status === "sent") {
+    ledger.markSent(key, result.providerMessageId, now);
+    return "sent";
+  }
+  const reason = `${result.code}: ${result.message}`;
+  if (result.kind === "permanent") {
+    ledger.markFailed(key, true, reason, now);
+    return "failed";
+  }
+  // Transient after every attempt, or the account stopped us: the next run tries again.
+  ledger.release(key, reason, now);
+  return result.kind === "account" ? "account" : "retry-later";
+}
+
+/**
+ * The same Message-ID for a (tenant, period, report, recipient) on every attempt and run, so a
+ * message resent after a crash is recognisable as the same message by the recipient's client.
+ */
+export function messageIdOf(key: DeliveryKey, fromEmail: string): string {
+  const hash = createHash("sha256")
+    .update(`${key.tenant}\n${key.period}\n${key.report}\n${key.recipient}`)
+    .digest("hex")
+    .slice(0, 16);
+  const domain = fromEmail.split("@")[1] ?? "exec-intel.local";
+  return `<${key.period}.${key.tenant}.${key.report}.${hash}@${domain}>`;
+}
+
+async function createTransport(
+  config: Config,
+  stateDir: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<Transport> {
+  const transport = config.transport;
+  switch (transport.driver) {
+    case "outbox":
+      return createOutboxTransport(path.join(stateDir, "outbox"));
+    case "smtp": {
+      const { createSmtpTransport } = await import("./adapters/deliver/smtp-transport.js");
+      const smtp = transport.smtp;
+      if (smtp === undefined) throw new Error("transport.smtp is required for the smtp driver");
+      return createSmtpTransport({
+        host: smtp.host,
+        port: smtp.port,
+        secure: smtp.secure,
+        requireTLS: smtp.requireTLS,
+        rejectUnauthorized: smtp.rejectUnauthorized,
+        ...(smtp.userEnv !== undefined ? { user: env[smtp.userEnv] } : {}),
+        ...(smtp.passwordEnv !== undefined ? { pass: env[smtp.passwordEnv] } : {}),
+      });
+    }
+    case "ses": {
+      const { createSesTransport } = await import("./adapters/deliver/ses-transport.js");
+      return createSesTransport({
+        ...(transport.ses.region !== undefined ? { region: transport.ses.region } : {}),
+        ...(transport.ses.endpoint !== undefined ? { endpoint: transport.ses.endpoint } : {}),
+        ...(transport.ses.configurationSet !== undefined
+          ? { configurationSet: transport.ses.configurationSet }
+          : {}),
+      });
+    }
+  }
+}
+
+/** SMTP servers publish no rate; 10 messages a second is polite. The outbox is a folder. */
+function defaultRate(transport: Transport): number {
+  return transport.name === "outbox" ? 1000 : 10;
+}
+
+function summaryOf(
+  key: DeliveryKey,
+  row: DeliveryRow | undefined,
+  sentNow: Set<string>,
+): DeliverySummary {
+  return {
+    ...key,
+    status: row?.state ?? "pending",
+    attempts: row?.attempts ?? 0,
+    messageId: row?.messageId ?? null,
+    providerMessageId: row?.providerMessageId ?? null,
+    error: row?.error ?? null,
+    sentNow: sentNow.has(keyOf(key)),
+  };
+}
+
+function keyOf(key: DeliveryKey): string {
+  return `${key.tenant}\n${key.period}\n${key.report}\n${key.recipient}`;
+}
+
+function describe(key: DeliveryKey): string {
+  return `${key.tenant}/${key.period}/${key.report} → ${key.recipient}`;
+}
+
+function sameAddress(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
