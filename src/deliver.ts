@@ -13,7 +13,7 @@ import type {
   SendResult,
   Transport,
 } from "./core/deliver/ports.js";
-import { createTokenBucket } from "./core/deliver/token-bucket.js";
+import { createTokenBucket, type TokenBucket } from "./core/deliver/token-bucket.js";
 import type { RenderedReport } from "./core/render/rendered.js";
 
 // The delivery step: one message per recipient per report, claimed in the ledger before it is
@@ -147,11 +147,15 @@ async function deliverWith(
   transport: Transport,
 ): Promise<DeliveryOutcome> {
   const { config } = request;
-  for (const row of ledger.recoverInterrupted(request.now())) {
+  const halfSent = new Set<string>();
+  const logHalfSent = (row: DeliveryRow) => {
+    if (halfSent.has(keyOf(row))) return;
+    halfSent.add(keyOf(row));
     request.log(
       `delivery: ${describe(row)} was left half-sent by an interrupted run (attempt ${row.attempts}); policy "${config.transport.uncertain}": ${config.transport.uncertain === "resend" ? "sending it again (the recipient may get it twice; the Message-ID is the same)" : "holding it for a person to check"}`,
     );
-  }
+  };
+  for (const row of ledger.recoverInterrupted(request.now())) logHalfSent(row);
   const planned = plan(request);
   const byKey = new Map(
     ledger
@@ -162,6 +166,9 @@ async function deliverWith(
       )
       .map((r) => [keyOf(r), r]),
   );
+  // A run that died right after recovering (before its log line) leaves `uncertain` rows that
+  // were never announced: every resend of an uncertain row is logged, whichever run finds it.
+  for (const row of byKey.values()) if (row.state === "uncertain") logHalfSent(row);
   if (request.resend === true) {
     for (const p of planned) ledger.reset(p.key, request.now());
   }
@@ -170,75 +177,104 @@ async function deliverWith(
   let quota = await transport.remainingQuota();
   const sentNow = new Set<string>();
   let stopped: DeliveryOutcome["stopped"];
-  for (const item of planned) {
+  const queue = planned.filter((item) => {
     const row = request.resend === true ? undefined : byKey.get(keyOf(item.key));
-    if (row?.state === "sent") continue;
-    if (row?.state === "uncertain" && config.transport.uncertain === "hold") continue;
-    if (quota !== undefined && quota <= 0) {
-      stopped = {
-        code: "DailyQuotaExhausted",
-        message:
-          "the transport's 24-hour sending quota is used up; the rest stays pending for the next run",
-      };
-      break;
-    }
-    const messageId = messageIdOf(item.key, config.transport.from.email);
-    if (!ledger.claim(item.key, request.runId, messageId, request.now())) continue;
-    const raw = await assembleMessage(item.report, {
-      from: config.transport.from,
-      to: [item.to],
-      ...(config.transport.replyTo !== undefined ? { replyTo: config.transport.replyTo } : {}),
-      messageId,
-      date: request.now(),
-      attachPdf: item.report.pdf !== undefined,
-    });
-    const { result } = await sendWithRetry(
-      transport,
-      {
-        key: item.key,
-        raw,
-        from: config.transport.from.email,
-        to: [item.to.email, ...(config.transport.bccArchive ? [config.transport.bccArchive] : [])],
-        messageId,
-        tags: {
-          tenant: item.key.tenant,
-          report: item.report.document.id,
-          role: item.key.report,
-          run: request.runId,
-        },
-      },
-      {
-        maxAttempts: config.transport.retry.maxAttempts,
-        baseMs: config.transport.retry.baseDelayMs,
-        maxMs: config.transport.retry.maxDelayMs,
-        bucket,
-        onRetry: ({ attempt, result, delayMs }) => {
-          if (result.status === "failed") {
-            request.log(
-              `delivery: ${describe(item.key)} attempt ${attempt} failed (${result.code}); retrying in ${Math.round(delayMs)} ms`,
-            );
-          }
-        },
-      },
-    );
-    const outcome = record(ledger, item.key, result, request.now());
-    if (outcome === "sent") {
-      sentNow.add(keyOf(item.key));
+    if (row?.state === "sent") return false;
+    return !(row?.state === "uncertain" && config.transport.uncertain === "hold");
+  });
+  let next = 0;
+  // Several senders share the token bucket: one at a time, a 50–100 ms SES round trip would cap
+  // a run at 10–20 messages a second whatever the account's rate.
+  const sender = async () => {
+    while (stopped === undefined) {
+      const item = queue[next++];
+      if (item === undefined) return;
+      if (quota !== undefined && quota <= 0) {
+        stopped = {
+          code: "DailyQuotaExhausted",
+          message:
+            "the transport's 24-hour sending quota is used up; the rest stays pending for the next run",
+        };
+        return;
+      }
+      // Reserved before the first await, so concurrent senders never overshoot the quota.
       if (quota !== undefined) quota -= 1;
+      const outcome = await sendOne(request, ledger, transport, item, bucket);
+      if (outcome.status === "sent") sentNow.add(keyOf(item.key));
+      else if (quota !== undefined && outcome.status !== "skipped") quota += 1;
+      if (outcome.status === "account" && stopped === undefined) {
+        stopped = { code: outcome.code, message: outcome.message };
+        request.log(
+          `delivery: stopped by an account-level error (${outcome.code}: ${outcome.message}); the remaining messages stay pending for the next run`,
+        );
+      }
     }
-    if (outcome === "account" && result.status === "failed") {
-      stopped = { code: result.code, message: result.message };
-      request.log(
-        `delivery: stopped by an account-level error (${result.code}: ${result.message}); the remaining messages stay pending for the next run`,
-      );
-      break;
-    }
-  }
+  };
+  await Promise.all(Array.from({ length: config.transport.concurrency }, sender));
   const rows = new Map(ledger.rows({ period: request.period }).map((r) => [keyOf(r), r]));
   return {
     deliveries: planned.map((p) => summaryOf(p.key, rows.get(keyOf(p.key)), sentNow)),
     ...(stopped !== undefined ? { stopped } : {}),
   };
+}
+
+type SendOutcome =
+  | { status: "sent" | "failed" | "retry-later" | "skipped" }
+  | { status: "account"; code: string; message: string };
+
+/** Claims one delivery, builds its message, sends it with pacing and retries, and records the result. */
+async function sendOne(
+  request: DeliveryRequest,
+  ledger: DeliveryLedger,
+  transport: Transport,
+  item: Planned,
+  bucket: TokenBucket,
+): Promise<SendOutcome> {
+  const { config } = request;
+  const messageId = messageIdOf(item.key, config.transport.from.email);
+  if (!ledger.claim(item.key, request.runId, messageId, request.now()))
+    return { status: "skipped" };
+  const raw = await assembleMessage(item.report, {
+    from: config.transport.from,
+    to: [item.to],
+    ...(config.transport.replyTo !== undefined ? { replyTo: config.transport.replyTo } : {}),
+    messageId,
+    date: request.now(),
+    attachPdf: item.report.pdf !== undefined,
+  });
+  const { result } = await sendWithRetry(
+    transport,
+    {
+      key: item.key,
+      raw,
+      from: config.transport.from.email,
+      to: [item.to.email, ...(config.transport.bccArchive ? [config.transport.bccArchive] : [])],
+      messageId,
+      tags: {
+        tenant: item.key.tenant,
+        report: item.report.document.id,
+        role: item.key.report,
+        run: request.runId,
+      },
+    },
+    {
+      maxAttempts: config.transport.retry.maxAttempts,
+      baseMs: config.transport.retry.baseDelayMs,
+      maxMs: config.transport.retry.maxDelayMs,
+      bucket,
+      onRetry: ({ attempt, result: failed, delayMs }) => {
+        if (failed.status === "failed") {
+          request.log(
+            `delivery: ${describe(item.key)} attempt ${attempt} failed (${failed.code}); retrying in ${Math.round(delayMs)} ms`,
+          );
+        }
+      },
+    },
+  );
+  const outcome = record(ledger, item.key, result, request.now());
+  return outcome === "account" && result.status === "failed"
+    ? { status: "account", code: result.code, message: result.message }
+    : { status: outcome === "account" ? "retry-later" : outcome };
 }
 
 /** Every (report, recipient) the run targets, in report then recipient order. */

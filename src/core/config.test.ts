@@ -40,6 +40,7 @@ describe("validateConfig", () => {
       driver: "outbox",
       from: { name: "exec-intel", email: "reports@example.com" },
       ses: {},
+      concurrency: 8,
       retry: { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 20_000 },
       uncertain: "resend",
     });

@@ -231,6 +231,13 @@ const transportSchema = z
       .positive()
       .optional()
       .describe("Messages per second (default: SES's MaxSendRate; 10 for SMTP)"),
+    concurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(8)
+      .describe("Messages in flight at once; all share the rate limit"),
     retry: z
       .strictObject({
         maxAttempts: z.number().int().min(1).max(20).default(5),

@@ -5,8 +5,8 @@ import type { OutgoingMessage, Transport } from "../../src/core/deliver/ports.js
 import { createTokenBucket } from "../../src/core/deliver/token-bucket.js";
 import type { RenderedReport } from "../../src/core/render/rendered.js";
 import { type FaultProxy, startFaultProxy } from "../helpers/fault-proxy.js";
+import { type SesEmulator, startSesEmulator } from "../helpers/ses-emulator.js";
 import { outgoing, referenceReport } from "./report-message.js";
-import { type SesEmulator, startSesEmulator } from "./ses-emulator.js";
 
 // sendWithRetry and the SES transport through a proxy that fails 30% of SendEmail requests
 // (throttling, server errors, connection resets) or delays them, in front of aws-ses-v2-local.

@@ -3,8 +3,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { createSesTransport, sesEmailTags } from "../../src/adapters/deliver/ses-transport.js";
 import type { RenderedReport } from "../../src/core/render/rendered.js";
 import { type FaultProxy, type ScriptedFault, startFaultProxy } from "../helpers/fault-proxy.js";
+import { EMULATED_ACCOUNT, type SesEmulator, startSesEmulator } from "../helpers/ses-emulator.js";
 import { outgoing, referenceReport } from "./report-message.js";
-import { EMULATED_ACCOUNT, type SesEmulator, startSesEmulator } from "./ses-emulator.js";
 
 // The SES transport against aws-ses-v2-local through the real AWS SDK. The emulator keeps what it
 // parsed out of the raw content (headers, bodies, attachments) but not the request's Destination,

@@ -6,8 +6,8 @@ import {
   type SmtpOptions,
 } from "../../src/adapters/deliver/smtp-transport.js";
 import type { RenderedReport } from "../../src/core/render/rendered.js";
+import { freePort } from "../helpers/ses-emulator.js";
 import { outgoing, referenceReport } from "./report-message.js";
-import { freePort } from "./ses-emulator.js";
 
 // The SMTP transport against smtp-server on 127.0.0.1. The servers use smtp-server's built-in
 // localhost certificate (self-signed, expired) for STARTTLS and implicit TLS, so the client is
