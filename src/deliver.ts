@@ -201,7 +201,7 @@ async function deliverWith(
       if (quota !== undefined) quota -= 1;
       const outcome = await sendOne(request, ledger, transport, item, bucket);
       if (outcome.status === "sent") sentNow.add(keyOf(item.key));
-      else if (quota !== undefined && outcome.status !== "skipped") quota += 1;
+      else if (quota !== undefined) quota += 1;
       if (outcome.status === "account" && stopped === undefined) {
         stopped = { code: outcome.code, message: outcome.message };
         request.log(
@@ -234,6 +234,24 @@ async function sendOne(
   const messageId = messageIdOf(item.key, config.transport.from.email);
   if (!ledger.claim(item.key, request.runId, messageId, request.now()))
     return { status: "skipped" };
+  try {
+    return await sendClaimed(request, ledger, transport, item, bucket, messageId);
+  } catch (error) {
+    // A bug, not a send error (transports classify those): nothing went out, so un-claim it.
+    ledger.release(item.key, `internal error: ${String(error)}`, request.now());
+    throw error;
+  }
+}
+
+async function sendClaimed(
+  request: DeliveryRequest,
+  ledger: DeliveryLedger,
+  transport: Transport,
+  item: Planned,
+  bucket: TokenBucket,
+  messageId: string,
+): Promise<SendOutcome> {
+  const { config } = request;
   const raw = await assembleMessage(item.report, {
     from: config.transport.from,
     to: [item.to],
