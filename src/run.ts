@@ -1,4 +1,3 @@
-import { renderReports } from "./adapters/render/render-report.js";
 import { loadWorkspaceRules } from "./adapters/rules/workspace-rules.js";
 import { collectTenantModel } from "./adapters/sources/collect.js";
 import { loadWorkspaceConfig } from "./adapters/workspace/config-file.js";
@@ -12,8 +11,7 @@ import type { ReportDocument } from "./core/reports/document.js";
 import { assembleReports } from "./core/reports/index.js";
 import type { Rule } from "./core/rules/rule.js";
 import type { GateProblem, GateVerdict, SecretHit } from "./core/validate/index.js";
-import { type DeliveryOutcome, type DeliveryRequest, deliverReports } from "./deliver.js";
-import { validateRendered } from "./gate.js";
+import type { DeliveryOutcome, DeliveryRequest } from "./deliver.js";
 
 /** What the caller asks a run to cover. */
 export interface RunRequest {
@@ -162,6 +160,7 @@ export async function deliverGated(
   gated: GatedBatch,
   options: Omit<DeliveryRequest, "config" | "period" | "tenants">,
 ): Promise<DeliveryOutcome> {
+  const { deliverReports } = await import("./deliver.js");
   return deliverReports({
     ...options,
     config: collected.config,
@@ -194,6 +193,9 @@ export async function renderAndValidate(
   composed: readonly TenantReports[],
   options: { pdf: boolean; requestedRoles?: string[] },
 ): Promise<GatedBatch> {
+  // Loaded here: rendering, secretlint and the mail composer are not needed to validate data.
+  const { renderReports } = await import("./adapters/render/render-report.js");
+  const { validateRendered } = await import("./gate.js");
   const tenants: GatedTenant[] = [];
   const secrets: SecretHit[] = [];
   const logLines = collected.warnings.map((w) => `${w.file}:${w.line ?? ""}: ${w.message}`);
