@@ -263,7 +263,7 @@ const renderSchema = z
       .describe("auto: print a PDF of each report when Chromium is installed"),
     paper: z.enum(["A4", "Letter"]).default("A4").describe("PDF paper size"),
   })
-  .default({ pdf: "auto", paper: "A4" });
+  .prefault({});
 const archiveSchema = z
   .strictObject({ driver: z.enum(["fs", "s3"]).default("fs") })
   .default({ driver: "fs" });
@@ -314,7 +314,7 @@ const validationSchema = z
           .describe("A source older than this at period end blocks delivery (default: only warn)"),
         sources: z.record(z.string(), z.number().int().positive()).default({}),
       })
-      .default({ sources: {} }),
+      .prefault({}),
     limits: z
       .strictObject({
         htmlBytes: z
@@ -330,24 +330,10 @@ const validationSchema = z
         subjectChars: z.number().int().positive().default(998),
         recipients: z.number().int().positive().default(50),
       })
-      .default({
-        htmlBytes: 102 * 1024,
-        messageBytes: 40 * 1024 * 1024,
-        subjectChars: 998,
-        recipients: 50,
-      }),
+      .prefault({}),
   })
-  .default({
-    downgrade: [],
-    allowSecrets: [],
-    freshness: { sources: {} },
-    limits: {
-      htmlBytes: 102 * 1024,
-      messageBytes: 40 * 1024 * 1024,
-      subjectChars: 998,
-      recipients: 50,
-    },
-  });
+  // prefault: the inner defaults fill an absent section, so each default is written once.
+  .prefault({});
 const scheduleSchema = z
   .strictObject({ cron: z.string().optional(), timezone: z.string().optional() })
   .optional();

@@ -3,22 +3,16 @@ import { buildEmailMjml } from "../../core/render/email-mjml.js";
 import type { RenderedChart } from "../../core/render/rendered.js";
 import type { ReportDocument } from "../../core/reports/document.js";
 
-/** Options of the email HTML: where images come from (`cid:` for email, file paths for previews). */
-export interface EmailHtmlOptions {
-  imageSrc?: (chart: RenderedChart) => string;
-}
-
 /** Renders a report as email HTML via MJML: table layout, inline CSS, responsive, no scripts. */
 export async function renderEmailHtml(
   document: ReportDocument,
   charts: readonly RenderedChart[],
-  options: EmailHtmlOptions = {},
 ): Promise<string> {
-  const imageSrc = options.imageSrc ?? ((chart: RenderedChart) => `cid:${chart.cid}`);
+  // Images are inline parts of the message (a preview file repoints them at the PNGs beside it).
   const source = buildEmailMjml(document, {
     images: charts.map((c) => ({
       chartId: c.id,
-      src: imageSrc(c),
+      src: `cid:${c.cid}`,
       width: c.width,
       height: c.height,
     })),

@@ -1,7 +1,7 @@
 import type { Browser } from "playwright-core";
 import { renderJson } from "../../core/render/json.js";
 import { renderMarkdown } from "../../core/render/markdown.js";
-import type { RenderedChart, RenderedReport } from "../../core/render/rendered.js";
+import type { RenderedReport } from "../../core/render/rendered.js";
 import { renderText } from "../../core/render/text.js";
 import type { ChartSpec, ReportDocument } from "../../core/reports/document.js";
 import { findChromium, withBrowser } from "../browser/chromium.js";
@@ -68,9 +68,4 @@ function chartsOf(document: ReportDocument): ChartSpec[] {
   return document.sections.flatMap((s) =>
     s.blocks.flatMap((b) => (b.type === "chart" ? [b.chart] : [])),
   );
-}
-
-/** The image `src` a preview file uses for a chart: its PNG written next to the HTML. */
-export function previewImageSrc(chart: RenderedChart): string {
-  return chart.fileName;
 }
