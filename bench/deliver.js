@@ -5,8 +5,8 @@
 // delivered to 2,000 recipients. Prints achieved rate ÷ configured rate, duplicates and losses
 // counted at the emulator, peak RSS of the delivering process, and medians over runs. Ceilings
 // measured in the same session put the rate in context: how fast the emulator alone accepts these
-// messages (several concurrent senders, no ledger, pacing or faults), how fast assembleMessage
-// alone builds them, and what the same delivery reaches against a peer that answers at once.
+// messages (several concurrent senders, no ledger, pacing or faults), how fast message building
+// alone (each report's body once, a header block per recipient, as delivery does) goes, and what the same delivery reaches against a peer that answers at once.
 //
 // One file, three kinds of process: the orchestrator (this, with the fault proxy in it), the
 // emulator host (`emulator`) and the delivering process (`deliver`, or `ceilings`), so each one's
@@ -30,6 +30,9 @@ const CEILING_MESSAGES = Number(process.env.BENCH_CEILING_MESSAGES ?? 500);
 const CEILING_SENDERS = 8;
 // Messages delivered by deliverReports to a peer that answers at once (0 skips it).
 const INSTANT_MESSAGES = Number(process.env.BENCH_INSTANT_MESSAGES ?? 2_000);
+// Messages in flight in the delivering process (unset: the configured default).
+const SENDERS =
+  process.env.BENCH_SENDERS === undefined ? undefined : Number(process.env.BENCH_SENDERS);
 const PERIOD = "2026-10";
 const SELF = fileURLToPath(import.meta.url);
 const dist = (file) => new URL(`../dist/${file}`, import.meta.url).href;
@@ -131,6 +134,7 @@ async function deliver() {
           driver: "ses",
           ses: { endpoint: process.env.BENCH_ENDPOINT, region: "eu-west-1" },
           rate: RATE,
+          ...(SENDERS !== undefined ? { concurrency: SENDERS } : {}),
         },
       },
       workspace,
@@ -169,23 +173,25 @@ async function deliver() {
   }
 }
 
-/** assembleMessage alone, then the emulator alone with several senders and nothing else. */
+/** Message building alone, then the emulator alone with several senders and nothing else. */
 async function ceilings() {
-  const { assembleMessage } = await import(dist("adapters/render/message.js"));
+  const { prepareMessage } = await import(dist("adapters/render/message.js"));
   const { createSesTransport } = await import(dist("adapters/deliver/ses-transport.js"));
   const { config, reports } = await renderOnce();
   const messages = [];
   const started = performance.now();
+  const templates = await Promise.all(
+    reports.map((report) => prepareMessage(report, { from: config.transport.from })),
+  );
   for (let i = 0; i < CEILING_MESSAGES; i++) {
     const report = reports[i % reports.length];
     const to = recipient(report.document.role, i);
     const messageId = `<ceiling.${i}@bench.example.com>`;
-    const raw = await assembleMessage(report, {
-      from: config.transport.from,
-      to: [{ name: `Reader ${i}`, email: to }],
+    const raw = templates[i % reports.length].forRecipients(
+      [{ name: `Reader ${i}`, email: to }],
       messageId,
-      date: new Date(),
-    });
+      new Date(),
+    );
     const key = {
       tenant: "portfolio",
       period: PERIOD,
@@ -220,10 +226,14 @@ async function ceilings() {
 
 /** Starts `node bench/deliver.js <mode>`; resolves with its first stdout line, parsed. */
 function start(mode, env = {}) {
-  const child = spawn(process.execPath, [SELF, mode], {
-    env: { ...process.env, ...CREDENTIALS, AWS_REGION: "eu-west-1", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir=/tmp/prof"] : []), SELF, mode],
+    {
+      env: { ...process.env, ...CREDENTIALS, AWS_REGION: "eu-west-1", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let stderr = "";
   child.stderr.on("data", (chunk) => {
     stderr += chunk;
@@ -388,7 +398,7 @@ async function orchestrate() {
       ? "  ceilings: skipped (BENCH_CEILING_MESSAGES=0)"
       : `  ceilings (${count(CEILING_MESSAGES)} messages of ~${Math.round(ceiling.rawBytes / 1024)} KB): ` +
         `the emulator alone accepts ${ceiling.emulatorPerSecond.toFixed(1)}/s (${CEILING_SENDERS} concurrent senders, ` +
-        `no ledger, pacing or faults); assembleMessage alone builds ${ceiling.assemblePerSecond.toFixed(1)}/s`,
+        `no ledger, pacing or faults); message building alone (body once per report)  ${ceiling.assemblePerSecond.toFixed(1)}/s`,
     instant === undefined
       ? "  instant peer: skipped (BENCH_INSTANT_MESSAGES=0)"
       : `  the same delivery of ${count(INSTANT_MESSAGES)} messages to a peer that answers at once: ` +

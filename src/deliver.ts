@@ -2,7 +2,11 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import { createOutboxTransport } from "./adapters/deliver/outbox-transport.js";
 import { sendWithRetry } from "./adapters/deliver/send-with-retry.js";
-import { assembleMessage } from "./adapters/render/message.js";
+import {
+  assembleMessage,
+  type MessageTemplate,
+  prepareMessage,
+} from "./adapters/render/message.js";
 import { acquireRunLock } from "./adapters/store/run-lock.js";
 import { openSqliteLedger } from "./adapters/store/sqlite-store.js";
 import type { Config, TenantConfig } from "./core/config.js";
@@ -182,6 +186,20 @@ async function deliverWith(
     if (row?.state === "sent") return false;
     return !(row?.state === "uncertain" && config.transport.uncertain === "hold");
   });
+  const templates = new Map<RenderedReport, Promise<MessageTemplate>>();
+  // Each report's body is built once for all its recipients: only the header block differs.
+  const templateOf = (report: RenderedReport): Promise<MessageTemplate> => {
+    let template = templates.get(report);
+    if (template === undefined) {
+      template = prepareMessage(report, {
+        from: config.transport.from,
+        ...(config.transport.replyTo !== undefined ? { replyTo: config.transport.replyTo } : {}),
+        attachPdf: report.pdf !== undefined,
+      });
+      templates.set(report, template);
+    }
+    return template;
+  };
   let next = 0;
   // Several senders share the token bucket: one at a time, a 50–100 ms SES round trip would cap
   // a run at 10–20 messages a second whatever the account's rate.
@@ -199,7 +217,7 @@ async function deliverWith(
       }
       // Reserved before the first await, so concurrent senders never overshoot the quota.
       if (quota !== undefined) quota -= 1;
-      const outcome = await sendOne(request, ledger, transport, item, bucket);
+      const outcome = await sendOne(request, ledger, transport, item, bucket, templateOf);
       if (outcome.status === "sent") sentNow.add(keyOf(item.key));
       else if (quota !== undefined) quota += 1;
       if (outcome.status === "account" && stopped === undefined) {
@@ -229,13 +247,16 @@ async function sendOne(
   transport: Transport,
   item: Planned,
   bucket: TokenBucket,
+  templateOf: (report: RenderedReport) => Promise<MessageTemplate>,
 ): Promise<SendOutcome> {
   const { config } = request;
   const messageId = messageIdOf(item.key, config.transport.from.email);
   if (!ledger.claim(item.key, request.runId, messageId, request.now()))
     return { status: "skipped" };
   try {
-    return await sendClaimed(request, ledger, transport, item, bucket, messageId);
+    const template = await templateOf(item.report);
+    const raw = template.forRecipients([item.to], messageId, request.now());
+    return await sendClaimed(request, ledger, transport, item, bucket, messageId, raw);
   } catch (error) {
     // A bug, not a send error (transports classify those): nothing went out, so un-claim it.
     ledger.release(item.key, `internal error: ${String(error)}`, request.now());
@@ -250,16 +271,9 @@ async function sendClaimed(
   item: Planned,
   bucket: TokenBucket,
   messageId: string,
+  raw: Buffer,
 ): Promise<SendOutcome> {
   const { config } = request;
-  const raw = await assembleMessage(item.report, {
-    from: config.transport.from,
-    to: [item.to],
-    ...(config.transport.replyTo !== undefined ? { replyTo: config.transport.replyTo } : {}),
-    messageId,
-    date: request.now(),
-    attachPdf: item.report.pdf !== undefined,
-  });
   const { result } = await sendWithRetry(
     transport,
     {

@@ -1,6 +1,10 @@
 import { type ParsedMail, simpleParser } from "mailparser";
 import { describe, expect, it } from "vitest";
-import { assembleMessage, type Envelope } from "../../src/adapters/render/message.js";
+import {
+  assembleMessage,
+  type Envelope,
+  prepareMessage,
+} from "../../src/adapters/render/message.js";
 import { renderReport, renderReports } from "../../src/adapters/render/render-report.js";
 import type { RenderedReport } from "../../src/core/render/rendered.js";
 import { PORTFOLIO } from "../helpers/cli.js";
@@ -163,5 +167,51 @@ describe("assembled .eml of the reference reports", async () => {
     const { messageId: _, ...rest } = envelope("cto");
     const mail = await simpleParser(await assembleMessage(get("cto").report, rest));
     expect(mail.messageId).toMatch(/^<[^<>@\s]+@[^<>@\s]+>$/);
+  });
+
+  it("a template built once gives each recipient their own To, Message-ID and Date over one body", async () => {
+    const { report } = get("cfo");
+    const { to: _to, messageId: _id, date: _date, ...shared } = envelope("cfo");
+    const template = await prepareMessage(report, shared);
+    const first = template.forRecipients(
+      [{ name: "Ana", email: "ana@example.com" }],
+      "<a.1@exec-intel>",
+      new Date("2026-11-01T07:00:00Z"),
+    );
+    const second = template.forRecipients(
+      [{ name: "Bo\r\nBcc: evil@x.example", email: "bo@example.com" }],
+      "<b.2@exec-intel>",
+      new Date("2026-11-02T08:30:00Z"),
+    );
+    const [a, b] = await Promise.all([
+      simpleParser(first, { keepCidLinks: true }),
+      simpleParser(second, { keepCidLinks: true }),
+    ]);
+    expect(a.to).toMatchObject({ value: [{ name: "Ana", address: "ana@example.com" }] });
+    expect(b.to).toMatchObject({
+      value: [{ name: "Bo Bcc: evil@x.example", address: "bo@example.com" }],
+    });
+    expect([a.messageId, b.messageId]).toEqual(["<a.1@exec-intel>", "<b.2@exec-intel>"]);
+    expect(b.date?.toISOString()).toBe("2026-11-02T08:30:00.000Z");
+    expect(b.headers.has("bcc")).toBe(false);
+    // Only the header block differs: the bodies are the same bytes.
+    const body = (eml: Buffer) => eml.subarray(eml.indexOf("\r\n\r\n"));
+    expect(body(first).equals(body(second))).toBe(true);
+    for (const mail of [a, b]) {
+      expect(mail.subject).toBe(report.document.subject);
+      expect(mail.html).toBe(report.html);
+      expect(mail.attachments).toHaveLength(report.charts.length);
+    }
+    // Each header appears once in each copy.
+    for (const eml of [first, second]) {
+      const names = headerLines(eml).map((l) => l.slice(0, l.indexOf(":")).toLowerCase());
+      for (const name of ["to", "message-id", "date", "from", "subject", "content-type"]) {
+        expect(
+          names.filter((n) => n === name),
+          name,
+        ).toHaveLength(1);
+      }
+    }
+    expect(() => template.forRecipients([], "<c@x>")).toThrow(/at least one recipient/);
   });
 });

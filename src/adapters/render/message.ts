@@ -68,14 +68,26 @@ export function pdfFileName(role: string, period: string): string {
   return `${safe(role)}-report-${safe(period)}.pdf`;
 }
 
+/** What every recipient's copy of a report message shares: all but To, Message-ID and Date. */
+export type SharedEnvelope = Omit<Envelope, "to" | "messageId" | "date">;
+
+/** A report's message built once; each recipient's copy differs only in its top-level headers. */
+export interface MessageTemplate {
+  /** The full RFC 5322 message for these recipients, with this Message-ID and Date. */
+  forRecipients(to: Address[], messageId?: string, date?: Date): Buffer;
+}
+
+const HEADER_END = Buffer.from("\r\n\r\n");
+
 /**
- * Assembles a rendered report into an RFC 5322 message: text and HTML alternatives, the charts
- * inline in multipart/related by Content-ID, and the PDF attached when asked.
+ * Builds a report's message body once (the MIME tree with its base64 charts and PDF is most of
+ * the cost of a message) and returns a template that writes only the header block per recipient.
  */
-export async function assembleMessage(report: RenderedReport, envelope: Envelope): Promise<Buffer> {
-  if (envelope.to.length === 0)
-    throw new Error("to: a report message needs at least one recipient");
-  if (envelope.attachPdf === true && report.pdf === undefined) {
+export async function prepareMessage(
+  report: RenderedReport,
+  shared: SharedEnvelope,
+): Promise<MessageTemplate> {
+  if (shared.attachPdf === true && report.pdf === undefined) {
     throw new Error(`${report.document.id}: a PDF attachment was asked for but none was rendered`);
   }
   const { document } = report;
@@ -87,7 +99,7 @@ export async function assembleMessage(report: RenderedReport, envelope: Envelope
     contentDisposition: "inline",
   }));
   const pdf =
-    envelope.attachPdf === true && report.pdf !== undefined
+    shared.attachPdf === true && report.pdf !== undefined
       ? [
           {
             filename: pdfFileName(document.role, document.period),
@@ -97,15 +109,12 @@ export async function assembleMessage(report: RenderedReport, envelope: Envelope
         ]
       : [];
   const { default: MailComposer } = await import("nodemailer/lib/mail-composer");
-  const composer = new MailComposer({
-    from: mailbox(envelope.from, "from"),
-    to: envelope.to.map((address, i) => mailbox(address, `to[${i}]`)),
-    ...(envelope.replyTo !== undefined ? { replyTo: mailbox(envelope.replyTo, "replyTo") } : {}),
-    ...(envelope.bcc !== undefined
-      ? { bcc: envelope.bcc.map((address, i) => mailbox(address, `bcc[${i}]`)) }
+  const root = new MailComposer({
+    from: mailbox(shared.from, "from"),
+    ...(shared.replyTo !== undefined ? { replyTo: mailbox(shared.replyTo, "replyTo") } : {}),
+    ...(shared.bcc !== undefined
+      ? { bcc: shared.bcc.map((address, i) => mailbox(address, `bcc[${i}]`)) }
       : {}),
-    ...(envelope.messageId !== undefined ? { messageId: checkMessageId(envelope.messageId) } : {}),
-    date: envelope.date ?? new Date(),
     subject: headerText(document.subject),
     headers: { "X-Exec-Intel-Report": headerText(document.id) },
     text: report.text,
@@ -115,6 +124,34 @@ export async function assembleMessage(report: RenderedReport, envelope: Envelope
     disableFileAccess: true,
     disableUrlAccess: true,
     newline: "win",
-  });
-  return composer.compile().build();
+  }).compile();
+  // The MIME boundaries are fixed when the tree is compiled, so the body built here is valid
+  // under every header block the root node writes later.
+  const whole = await root.build();
+  const body = whole.subarray(whole.indexOf(HEADER_END) + HEADER_END.length);
+  return {
+    forRecipients(to, messageId, date) {
+      if (to.length === 0) throw new Error("to: a report message needs at least one recipient");
+      root.setHeader(
+        "To",
+        to.map((address, i) => mailbox(address, `to[${i}]`)),
+      );
+      root.setHeader("Message-ID", messageId !== undefined ? checkMessageId(messageId) : "");
+      root.setHeader("Date", (date ?? new Date()).toUTCString().replace(/GMT/, "+0000"));
+      const head = root.buildHeaders();
+      return Buffer.concat([Buffer.from(`${head}\r\n\r\n`), body]);
+    },
+  };
+}
+
+/**
+ * Assembles a rendered report into an RFC 5322 message: text and HTML alternatives, the charts
+ * inline in multipart/related by Content-ID, and the PDF attached when asked.
+ */
+export async function assembleMessage(report: RenderedReport, envelope: Envelope): Promise<Buffer> {
+  if (envelope.to.length === 0)
+    throw new Error("to: a report message needs at least one recipient");
+  const { to, messageId, date, ...shared } = envelope;
+  const template = await prepareMessage(report, shared);
+  return template.forRecipients(to, messageId, date);
 }
