@@ -9,6 +9,7 @@ import {
 } from "./adapters/render/message.js";
 import { acquireRunLock } from "./adapters/store/run-lock.js";
 import { openSqliteLedger } from "./adapters/store/sqlite-store.js";
+import type { AuditLog } from "./core/audit/ports.js";
 import type { Config, TenantConfig } from "./core/config.js";
 import type {
   DeliveryKey,
@@ -94,6 +95,8 @@ export interface DeliveryRequest {
   log: (line: string) => void;
   /** A transport to use instead of the configured one (tests, send-test). */
   transport?: Transport;
+  /** One event per message sent or failed (the run's audit log). */
+  audit?: AuditLog;
 }
 
 /** One delivery as the summary shows it. */
@@ -304,6 +307,24 @@ async function sendClaimed(
     },
   );
   const outcome = record(ledger, item.key, result, request.now());
+  request.audit?.event(
+    result.status === "sent" ? "info" : outcome === "retry-later" ? "warn" : "error",
+    "deliver",
+    result.status === "sent"
+      ? `sent ${describe(item.key)}`
+      : `not sent ${describe(item.key)}: ${result.kind} error ${result.code}: ${result.message}`,
+    {
+      tenant: item.key.tenant,
+      report: item.key.report,
+      recipient: item.key.recipient,
+      messageId,
+      transport: transport.name,
+      attempts: ledger.rows(item.key)[0]?.attempts,
+      ...(result.status === "sent"
+        ? { providerMessageId: result.providerMessageId }
+        : { errorCode: result.code, outcome }),
+    },
+  );
   return outcome === "account" && result.status === "failed"
     ? { status: "account", code: result.code, message: result.message }
     : { status: outcome === "account" ? "retry-later" : outcome };

@@ -3,8 +3,10 @@ import { collectTenantModel } from "./adapters/sources/collect.js";
 import { loadWorkspaceConfig } from "./adapters/workspace/config-file.js";
 import { analyseTenant, RULES } from "./core/analysis/index.js";
 import type { Intelligence } from "./core/analysis/intelligence.js";
+import type { ArchivedObject } from "./core/archive/manifest.js";
 import type { Config, TenantConfig } from "./core/config.js";
 import { hasErrors, InputError, type Problem, problem } from "./core/errors.js";
+import type { ManifestRef } from "./core/history/ports.js";
 import { countRecords, type TenantModel } from "./core/model/index.js";
 import type { RenderedReport } from "./core/render/rendered.js";
 import type { ReportDocument } from "./core/reports/document.js";
@@ -93,6 +95,11 @@ export function summariseRun(
   runId: string,
   gated?: GatedBatch,
   delivered?: DeliveryOutcome,
+  archived?: {
+    location: string;
+    manifests: readonly ManifestRef[];
+    objects: readonly Pick<ArchivedObject, "key" | "report" | "sha256">[];
+  },
 ) {
   return {
     runId,
@@ -144,10 +151,17 @@ export function summariseRun(
             title: f.title,
           })),
         validation: reportValidation(gated, model.tenant.id, document.id),
+        archive: (archived?.objects ?? [])
+          .filter((o) => o.report === document.id)
+          .map((o) => ({ key: o.key, sha256: o.sha256 })),
       })),
       validation: tenantValidation(gated, model.tenant.id),
     })),
     validation: gated === undefined ? { status: "not-run" as const } : batchValidation(gated),
+    archive:
+      archived === undefined
+        ? null
+        : { location: archived.location, manifests: [...archived.manifests] },
     deliveries: delivered?.deliveries ?? [],
     ...(delivered?.stopped !== undefined ? { deliveryStopped: delivered.stopped } : {}),
     warnings: collected.warnings,

@@ -264,9 +264,53 @@ const renderSchema = z
     paper: z.enum(["A4", "Letter"]).default("A4").describe("PDF paper size"),
   })
   .prefault({});
+const s3ArchiveSchema = z.strictObject({
+  bucket: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "use the bucket's name, e.g. exec-reports"),
+  prefix: z
+    .string()
+    .regex(
+      /^$|^[A-Za-z0-9._/-]*\/$/,
+      "end the prefix with a slash, e.g. reports/ (or leave it out)",
+    )
+    .default("")
+    .describe("Key prefix inside the bucket; keys are {prefix}{tenant}/{YYYY-MM-DD}/..."),
+  region: z.string().optional().describe("Default: the AWS chain (AWS_REGION, profile)"),
+  endpoint: z.url().optional().describe("For an S3-compatible store or emulator; default: AWS"),
+  forcePathStyle: z.boolean().default(false),
+  serverSideEncryption: z
+    .enum(["AES256", "aws:kms", "none"])
+    .default("AES256")
+    .describe("Server-side encryption asked for on every object"),
+  kmsKeyId: z.string().optional().describe("With aws:kms: the key id or ARN (default: aws/s3)"),
+});
 const archiveSchema = z
-  .strictObject({ driver: z.enum(["fs", "s3"]).default("fs") })
-  .default({ driver: "fs" });
+  .strictObject({
+    driver: z.enum(["fs", "s3"]).default("fs"),
+    dir: relativePath.optional().describe("fs: the archive folder (default: <stateDir>/archive)"),
+    s3: s3ArchiveSchema.optional(),
+  })
+  .prefault({})
+  .refine((archive) => archive.driver !== "s3" || archive.s3 !== undefined, {
+    message: "the s3 archive needs its bucket: add archive.s3.bucket",
+    path: ["s3"],
+  });
+const logSchema = z
+  .strictObject({
+    dir: relativePath
+      .optional()
+      .describe("Folder for the JSON-lines audit log (default: <stateDir>/logs)"),
+    level: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    metrics: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Also write CloudWatch Embedded Metric Format lines (reports, sent, failed, duration)",
+      ),
+    namespace: z.string().min(1).default("ExecIntel").describe("EMF metric namespace"),
+  })
+  .prefault({});
 function compiles(pattern: string): boolean {
   try {
     new RegExp(pattern);
@@ -355,6 +399,7 @@ export const configSchema = z.strictObject({
   render: renderSchema,
   validation: validationSchema,
   archive: archiveSchema,
+  log: logSchema,
   schedule: scheduleSchema,
 });
 

@@ -86,9 +86,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
 
   program
     .command("run")
-    .description(
-      "collect → analyse → report → render → validate → deliver (archive comes with a later issue)",
-    )
+    .description("collect → analyse → report → render → validate → archive → deliver")
     .option("-w, --workspace <dir>", "workspace folder", ".")
     .option("--tenant <id>", "only this tenant")
     .option("--report <role>", "only this report")
@@ -101,6 +99,12 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .option("--resend", "send again what the delivery ledger says was already sent (needs --yes)")
     .option("--yes", "confirm --resend")
     .addOption(new Option("--json", "print one machine-readable JSON summary on stdout"))
+    .addOption(
+      new Option("--log-format <format>", "also print the audit log on stdout as JSON lines")
+        .choices(["text", "json"])
+        .default("text")
+        .conflicts("json"),
+    )
     .action(
       async (
         options: RunOptions & {
@@ -109,6 +113,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
           recipient?: string;
           resend?: boolean;
           yes?: boolean;
+          logFormat: "text" | "json";
         },
       ) => {
         if (options.resend === true && options.yes !== true) {
@@ -122,36 +127,54 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
           ]);
         }
         const json = options.json === true;
-        const { composed, collected, pipeline } = await collectAndCompose(options, io, json);
-        const gated = await pipeline.renderAndValidate(collected, composed, {
-          pdf: options.dryRun !== true,
-          ...requested(options),
-        });
-        const { redact } = await gateOutput(gated);
+        const logJson = options.logFormat === "json";
+        const period = resolvePeriod(options.period, io.now());
         const runId = newRunId(io.now());
-        exitCode = await reportGate(io, gated, json ? "json" : "text");
-        const deliveries =
-          options.dryRun === true || exitCode !== EXIT.ok
-            ? undefined
-            : await pipeline.deliverGated(collected, gated, {
-                workspace: options.workspace,
-                runId,
-                env: io.env,
-                now: io.now,
-                log: (line) => io.stderr(redact(`${line}\n`)),
-                ...(options.report !== undefined ? { report: options.report } : {}),
-                ...(options.recipient !== undefined ? { recipient: options.recipient } : {}),
-                ...(options.resend === true ? { resend: true } : {}),
-              });
-        const summary = pipeline.summariseRun(collected, composed, runId, gated, deliveries);
+        const { executeRun } = await import("../execute-run.js");
+        let redact = (text: string) => text;
+        const run = await executeRun({
+          workspace: options.workspace,
+          env: io.env,
+          now: io.now,
+          runId,
+          toolVersion: readPackageVersion(),
+          period,
+          ...(options.tenant !== undefined ? { tenant: options.tenant } : {}),
+          ...(options.report !== undefined ? { report: options.report } : {}),
+          ...(options.recipient !== undefined ? { recipient: options.recipient } : {}),
+          dryRun: options.dryRun === true,
+          resend: options.resend === true,
+          ...(logJson ? { echoLog: io.stdout } : {}),
+          deliveryNote: (line) => io.stderr(redact(`${line}\n`)),
+          ...(progress(io, json || logJson) !== undefined
+            ? { onProgress: progress(io, json || logJson) }
+            : {}),
+          checkRequest: (collected) => checkReportOption(collected, options.report),
+          judgeGate: async (gated) => {
+            redact = (await gateOutput(gated)).redact;
+            return (await reportGate(io, gated, json || logJson ? "json" : "text")) === EXIT.ok;
+          },
+        });
+        exitCode = run.passed ? EXIT.ok : EXIT.gateBlocked;
+        const pipeline = await loadPipeline();
+        const summary = pipeline.summariseRun(
+          run.collected,
+          run.composed,
+          runId,
+          run.gated,
+          run.deliveries,
+          run.archive,
+        );
         if (json) io.stdout(redact(`${JSON.stringify(summary, null, 2)}\n`));
         else {
-          reportWarnings(io, collected.warnings, redact);
-          io.stdout(redact(formatModelSummary(summary)));
+          reportWarnings(io, run.collected.warnings, redact);
+          const text = redact(formatModelSummary(summary));
+          if (logJson) io.stderr(text);
+          else io.stdout(text);
         }
-        if (deliveries !== undefined) {
-          const failed = deliveries.deliveries.filter((d) => d.status !== "sent").length;
-          if (deliveries.stopped !== undefined || failed > 0) exitCode = EXIT.failure;
+        if (run.deliveries !== undefined) {
+          const failed = run.deliveries.deliveries.filter((d) => d.status !== "sent").length;
+          if (run.deliveries.stopped !== undefined || failed > 0) exitCode = EXIT.failure;
         }
       },
     );
@@ -228,6 +251,40 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       io.stdout(`${lines.join("\n")}\n`);
     });
 
+  program
+    .command("history")
+    .description("list the runs of this workspace, newest first")
+    .option("-w, --workspace <dir>", "workspace folder", ".")
+    .option("--limit <n>", "how many runs", "20")
+    .option("--json", "print the runs as JSON")
+    .action(async (options: { workspace: string; limit: string; json?: boolean }) => {
+      const { listRuns, formatHistory } = await import("./history.js");
+      const runs = await listRuns(options.workspace, io.env, Number(options.limit));
+      io.stdout(options.json === true ? `${JSON.stringify(runs, null, 2)}\n` : formatHistory(runs));
+    });
+
+  program
+    .command("show")
+    .description("print a run's manifests and deliveries")
+    .argument("<run>", "run id (or a unique prefix of one)")
+    .option("-w, --workspace <dir>", "workspace folder", ".")
+    .action(async (runId: string, options: { workspace: string }) => {
+      const { showRun } = await import("./history.js");
+      io.stdout(await showRun(options.workspace, io.env, runId));
+    });
+
+  program
+    .command("verify")
+    .description("re-hash a run's archived objects against its manifests")
+    .argument("<run>", "run id (or a unique prefix of one)")
+    .option("-w, --workspace <dir>", "workspace folder", ".")
+    .action(async (runId: string, options: { workspace: string }) => {
+      const { verifyRun } = await import("./history.js");
+      const result = await verifyRun(options.workspace, io.env, runId);
+      io.stdout(result.text);
+      if (!result.ok) exitCode = EXIT.failure;
+    });
+
   try {
     await program.parseAsync(argv as string[], { from: "user" });
   } catch (error) {
@@ -254,21 +311,28 @@ async function collectAndCompose(options: RunOptions, io: Io, json: boolean) {
     ...(options.tenant !== undefined ? { tenant: options.tenant } : {}),
     onProgress: progress(io, json),
   });
-  if (options.report !== undefined) {
-    const roles = [...new Set(collected.config.tenants.flatMap((t) => Object.keys(t.roles)))];
-    if (!roles.includes(options.report)) {
-      throw new InputError([
-        problem(
-          "(command line)",
-          undefined,
-          `no report "${options.report}" in the config`,
-          `use one of: ${roles.join(", ")}`,
-        ),
-      ]);
-    }
-  }
+  checkReportOption(collected, options.report);
   const composed = pipeline.composeReports(collected, options.report);
   return { collected, composed, pipeline };
+}
+
+/** An unknown --report is bad input, named with the reports the config has. */
+function checkReportOption(
+  collected: { config: { tenants: readonly { roles: Record<string, unknown> }[] } },
+  report: string | undefined,
+): void {
+  if (report === undefined) return;
+  const roles = [...new Set(collected.config.tenants.flatMap((t) => Object.keys(t.roles)))];
+  if (!roles.includes(report)) {
+    throw new InputError([
+      problem(
+        "(command line)",
+        undefined,
+        `no report "${report}" in the config`,
+        `use one of: ${roles.join(", ")}`,
+      ),
+    ]);
+  }
 }
 
 /** The pipeline pulls in zod, remark and the CSV parser; `--help` should not pay for them. */
@@ -361,7 +425,7 @@ async function reportGate(io: Io, gated: GatedBatch, mode: "text" | "json"): Pro
   lines.push(
     problems === 0
       ? `gate: passed (${reports} report(s), ${gated.tenants.length} tenant(s))`
-      : `gate: blocked by ${problems} problem(s); nothing was written, archived or sent.`,
+      : `gate: blocked by ${problems} problem(s); no report was archived or sent.`,
   );
   // With --json the verdict is in the summary; stderr still says why the exit code is 3, and a
   // downgraded gate or a warning is never silent.

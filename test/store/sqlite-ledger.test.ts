@@ -7,10 +7,10 @@ import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   IllegalTransitionError,
-  LEDGER_SCHEMA_VERSION,
   openSqliteLedger,
   type SqliteDeliveryLedger,
 } from "../../src/adapters/store/sqlite-store.js";
+import { STATE_SCHEMA_VERSION } from "../../src/adapters/store/state-database.js";
 import type { DeliveryKey, DeliveryState } from "../../src/core/deliver/ports.js";
 import { makeTempDir } from "../helpers/cli.js";
 import { ledgerKey } from "./keys.js";
@@ -82,7 +82,7 @@ describe("opening", () => {
     const ledger = open(file);
     expect(ledger.rows()).toEqual([]);
     const raw = new Database(file, { readonly: true });
-    expect(raw.pragma("user_version", { simple: true })).toBe(LEDGER_SCHEMA_VERSION);
+    expect(raw.pragma("user_version", { simple: true })).toBe(STATE_SCHEMA_VERSION);
     expect(raw.pragma("journal_mode", { simple: true })).toBe("wal");
     raw.close();
   });
@@ -91,9 +91,9 @@ describe("opening", () => {
     const file = path.join(dir, "ledger.sqlite");
     closeEarly(open(file));
     const raw = new Database(file);
-    raw.pragma(`user_version = ${LEDGER_SCHEMA_VERSION + 1}`);
+    raw.pragma(`user_version = ${STATE_SCHEMA_VERSION + 1}`);
     raw.close();
-    expect(() => openSqliteLedger(file)).toThrow(/schema version 2/);
+    expect(() => openSqliteLedger(file)).toThrow(/schema version 3/);
   });
 });
 

@@ -1,12 +1,11 @@
-import { mkdirSync } from "node:fs";
-import path from "node:path";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import type {
   DeliveryKey,
   DeliveryLedger,
   DeliveryRow,
   DeliveryState,
 } from "../../core/deliver/ports.js";
+import { openStateDatabase } from "./state-database.js";
 
 // The delivery ledger on SQLite. Every transition is one IMMEDIATE transaction holding a
 // conditional UPDATE (the guard) and an INSERT into the append-only event log, so a row and its
@@ -36,46 +35,6 @@ export interface SqliteDeliveryLedger extends DeliveryLedger {
 export class IllegalTransitionError extends Error {
   override readonly name = "IllegalTransitionError";
 }
-
-// Index i migrates user_version i to i + 1.
-const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE deliveries (
-     tenant TEXT NOT NULL,
-     period TEXT NOT NULL,
-     report TEXT NOT NULL,
-     recipient TEXT NOT NULL,
-     state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'uncertain')),
-     attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
-     permanent INTEGER NOT NULL DEFAULT 0 CHECK (permanent IN (0, 1)),
-     message_id TEXT,
-     provider_message_id TEXT,
-     error TEXT,
-     run_id TEXT NOT NULL,
-     updated_at TEXT NOT NULL,
-     PRIMARY KEY (tenant, period, report, recipient)
-   ) WITHOUT ROWID;
-   CREATE TABLE delivery_events (
-     id INTEGER PRIMARY KEY AUTOINCREMENT,
-     tenant TEXT NOT NULL,
-     period TEXT NOT NULL,
-     report TEXT NOT NULL,
-     recipient TEXT NOT NULL,
-     from_state TEXT,
-     to_state TEXT NOT NULL,
-     attempt INTEGER NOT NULL,
-     run_id TEXT NOT NULL,
-     reason TEXT NOT NULL,
-     at TEXT NOT NULL
-   );
-   CREATE INDEX delivery_events_by_key ON delivery_events (tenant, period, report, recipient, id);
-   CREATE TRIGGER delivery_events_no_update BEFORE UPDATE ON delivery_events
-     BEGIN SELECT RAISE(ABORT, 'delivery_events is append-only'); END;
-   CREATE TRIGGER delivery_events_no_delete BEFORE DELETE ON delivery_events
-     BEGIN SELECT RAISE(ABORT, 'delivery_events is append-only'); END;`,
-];
-
-/** Version written to `PRAGMA user_version`: the number of migrations applied. */
-export const LEDGER_SCHEMA_VERSION = MIGRATIONS.length;
 
 const KEY_COLUMNS = ["tenant", "period", "report", "recipient"] as const;
 const KEY_MATCH =
@@ -116,21 +75,7 @@ interface StoredEvent {
 
 /** Opens (creating or migrating) the ledger database at `file`, creating its folder if missing. */
 export function openSqliteLedger(file: string): SqliteDeliveryLedger {
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const db = new Database(file);
-  // Another run may hold the write lock for one short transaction; wait rather than fail.
-  db.pragma("busy_timeout = 5000");
-  db.pragma("journal_mode = WAL");
-  // FULL, not NORMAL: in WAL mode NORMAL survives a killed process but can lose the last commits
-  // on power loss, and losing a `sending` claim would turn into a silent duplicate. FULL costs one
-  // fsync per transition (about 4,600 transactions/s measured here), far above any send rate.
-  db.pragma("synchronous = FULL");
-  try {
-    migrate(db);
-  } catch (error) {
-    db.close();
-    throw error;
-  }
+  const db = openStateDatabase(file);
 
   const select = db.prepare<DeliveryKey, StoredRow>(`SELECT * FROM deliveries WHERE ${KEY_MATCH}`);
   const insertPlanned = db.prepare(
@@ -281,20 +226,6 @@ export function openSqliteLedger(file: string): SqliteDeliveryLedger {
     events: (filter) => queryByKey<StoredEvent>(db, "delivery_events", filter, "id").map(toEvent),
     close: () => db.close(),
   };
-}
-
-/** Brings the schema up to LEDGER_SCHEMA_VERSION; refuses a file written by a newer version. */
-function migrate(db: Database.Database): void {
-  db.transaction(() => {
-    const version = db.pragma("user_version", { simple: true }) as number;
-    if (version > MIGRATIONS.length) {
-      throw new Error(
-        `ledger ${db.name} has schema version ${version}; this exec-intel knows up to ${LEDGER_SCHEMA_VERSION}`,
-      );
-    }
-    for (const sql of MIGRATIONS.slice(version)) db.exec(sql);
-    db.pragma(`user_version = ${LEDGER_SCHEMA_VERSION}`);
-  }).immediate();
 }
 
 function queryByKey<T>(

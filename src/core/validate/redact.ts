@@ -1,4 +1,5 @@
 import { escapeHtml } from "../render/escape.js";
+import { dedupeMatches, findSecrets, maskSecret } from "./secret-patterns.js";
 import type { SecretHit } from "./types.js";
 
 /** The text that stands in for a credential: its kind and masked fingerprint, never its value. */
@@ -29,4 +30,20 @@ export function redactSecrets(text: string, hits: readonly SecretHit[]): string 
 /** The ways a value is spelled in the outputs: as is, inside a JSON string, inside HTML. */
 function spellings(value: string): string[] {
   return [...new Set([value, JSON.stringify(value).slice(1, -1), escapeHtml(value)])];
+}
+
+/**
+ * For text the gate never saw (log lines): the known hits are redacted as above, then whatever
+ * our own detectors find is replaced by `[redacted: {kind} {mask}]`.
+ */
+export function maskSecrets(text: string, hits: readonly SecretHit[]): string {
+  const known = redactSecrets(text, hits);
+  const found = dedupeMatches(findSecrets(known));
+  let out = "";
+  let at = 0;
+  for (const match of found) {
+    out += `${known.slice(at, match.start)}[redacted: ${match.kind} ${maskSecret(known.slice(match.start, match.end))}]`;
+    at = match.end;
+  }
+  return out + known.slice(at);
 }

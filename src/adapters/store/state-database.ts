@@ -1,0 +1,95 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+
+// The workspace's state database (`<stateDir>/state.sqlite`): the delivery ledger and the run
+// history live in one file with one schema version, so one migration list keeps them in step.
+
+// Index i migrates user_version i to i + 1.
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE deliveries (
+     tenant TEXT NOT NULL,
+     period TEXT NOT NULL,
+     report TEXT NOT NULL,
+     recipient TEXT NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'uncertain')),
+     attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+     permanent INTEGER NOT NULL DEFAULT 0 CHECK (permanent IN (0, 1)),
+     message_id TEXT,
+     provider_message_id TEXT,
+     error TEXT,
+     run_id TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     PRIMARY KEY (tenant, period, report, recipient)
+   ) WITHOUT ROWID;
+   CREATE TABLE delivery_events (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     tenant TEXT NOT NULL,
+     period TEXT NOT NULL,
+     report TEXT NOT NULL,
+     recipient TEXT NOT NULL,
+     from_state TEXT,
+     to_state TEXT NOT NULL,
+     attempt INTEGER NOT NULL,
+     run_id TEXT NOT NULL,
+     reason TEXT NOT NULL,
+     at TEXT NOT NULL
+   );
+   CREATE INDEX delivery_events_by_key ON delivery_events (tenant, period, report, recipient, id);
+   CREATE TRIGGER delivery_events_no_update BEFORE UPDATE ON delivery_events
+     BEGIN SELECT RAISE(ABORT, 'delivery_events is append-only'); END;
+   CREATE TRIGGER delivery_events_no_delete BEFORE DELETE ON delivery_events
+     BEGIN SELECT RAISE(ABORT, 'delivery_events is append-only'); END;`,
+  `CREATE TABLE runs (
+     run_id TEXT PRIMARY KEY,
+     started_at TEXT NOT NULL,
+     finished_at TEXT,
+     period TEXT NOT NULL,
+     tenants TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('running', 'finished', 'failed', 'blocked')),
+     validation TEXT NOT NULL CHECK (validation IN ('passed', 'blocked', 'not-run')),
+     reports INTEGER NOT NULL DEFAULT 0,
+     sent INTEGER NOT NULL DEFAULT 0,
+     failed INTEGER NOT NULL DEFAULT 0,
+     archive TEXT,
+     manifests TEXT NOT NULL DEFAULT '[]',
+     log_file TEXT
+   );
+   CREATE INDEX runs_by_start ON runs (started_at);`,
+];
+
+/** Version written to `PRAGMA user_version`: the number of migrations applied. */
+export const STATE_SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Opens (creating or migrating) the state database at `file`, creating its folder if missing. */
+export function openStateDatabase(file: string): Database.Database {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const db = new Database(file);
+  // Another run may hold the write lock for one short transaction; wait rather than fail.
+  db.pragma("busy_timeout = 5000");
+  db.pragma("journal_mode = WAL");
+  // FULL, not NORMAL: in WAL mode NORMAL survives a killed process but can lose the last commits
+  // on power loss, and losing a `sending` claim would turn into a silent duplicate. FULL costs one
+  // fsync per transition (about 4,600 transactions/s measured here), far above any send rate.
+  db.pragma("synchronous = FULL");
+  try {
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    const version = db.pragma("user_version", { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new Error(
+        `state database ${db.name} has schema version ${version}; this exec-intel knows up to ${STATE_SCHEMA_VERSION}`,
+      );
+    }
+    for (const sql of MIGRATIONS.slice(version)) db.exec(sql);
+    db.pragma(`user_version = ${STATE_SCHEMA_VERSION}`);
+  }).immediate();
+}

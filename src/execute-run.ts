@@ -1,0 +1,384 @@
+import path from "node:path";
+import type { ArchivedObject, ManifestDelivery } from "./core/archive/manifest.js";
+import type { Archive } from "./core/archive/ports.js";
+import { type AuditLog, SILENT_AUDIT_LOG } from "./core/audit/ports.js";
+import type { ManifestRef, RunHistory } from "./core/history/ports.js";
+import type { DeliveryOutcome } from "./deliver.js";
+import {
+  type CollectedWorkspace,
+  collectWorkspace,
+  composeReports,
+  deliverGated,
+  type GatedBatch,
+  renderAndValidate,
+  type TenantReports,
+} from "./run.js";
+
+// `exec-intel run` from end to end: collect → analyse → render → validate → archive → deliver,
+// each step logged to the run's audit log, the archive's manifests written after delivery, and
+// the run recorded in the history whatever the outcome.
+
+/** What `run` was asked to do. */
+export interface ExecuteRunRequest {
+  workspace: string;
+  env: Readonly<Record<string, string | undefined>>;
+  now: () => Date;
+  runId: string;
+  toolVersion: string;
+  period: string;
+  tenant?: string;
+  report?: string;
+  recipient?: string;
+  dryRun: boolean;
+  resend: boolean;
+  /** Echo every audit-log line here too (`--log-format json`). */
+  echoLog?: (line: string) => void;
+  /** Human lines about deliveries (retries, uncertain rows), already meant for stderr. */
+  deliveryNote: (line: string) => void;
+  onProgress?: (message: string) => void;
+  /** Prints the gate's verdict and says whether delivery may go ahead. */
+  judgeGate: (gated: GatedBatch) => Promise<boolean>;
+  /** Checks the command line against the collected config (e.g. an unknown --report). */
+  checkRequest?: (collected: CollectedWorkspace) => void;
+}
+
+/** Everything the CLI prints a summary from. */
+export interface ExecutedRun {
+  collected: CollectedWorkspace;
+  composed: TenantReports[];
+  gated: GatedBatch;
+  passed: boolean;
+  deliveries?: DeliveryOutcome;
+  archive?: { location: string; manifests: ManifestRef[]; objects: ArchivedObject[] };
+  logFile?: string;
+}
+
+/** Runs the pipeline; a dry run keeps no log, archive or history and sends nothing. */
+export async function executeRun(request: ExecuteRunRequest): Promise<ExecutedRun> {
+  const started = request.now();
+  const collected = await collectWorkspace({
+    workspace: request.workspace,
+    environment: request.env,
+    period: request.period,
+    ...(request.tenant !== undefined ? { tenant: request.tenant } : {}),
+    ...(request.onProgress !== undefined ? { onProgress: request.onProgress } : {}),
+  });
+  request.checkRequest?.(collected);
+  const { config } = collected;
+  const stateDir = path.join(request.workspace, config.stateDir);
+  const { maskSecrets } = await import("./core/validate/redact.js");
+  // Credentials found by the gate join the redactor once it has run; until then our own
+  // detectors mask whatever looks like one.
+  let knownSecrets: GatedBatch["secrets"] = [];
+  const redact = (text: string) => maskSecrets(text, knownSecrets);
+  const { openAuditLog } = await import("./adapters/log/audit-log.js");
+  const logFile = request.dryRun
+    ? undefined
+    : path.join(
+        request.workspace,
+        config.log.dir ?? path.join(config.stateDir, "logs"),
+        `${request.runId}.jsonl`,
+      );
+  const audit: AuditLog =
+    logFile === undefined && request.echoLog === undefined
+      ? SILENT_AUDIT_LOG
+      : openAuditLog({
+          ...(logFile !== undefined ? { file: logFile } : {}),
+          runId: request.runId,
+          level: config.log.level,
+          ...(request.echoLog !== undefined ? { echo: request.echoLog } : {}),
+          metrics: config.log.metrics,
+          namespace: config.log.namespace,
+          redact,
+          now: request.now,
+        });
+  const tenants = collected.models.map((m) => m.tenant.id);
+  let history: RunHistory | undefined;
+  if (!request.dryRun) {
+    const { openRunHistory } = await import("./adapters/store/run-history.js");
+    history = openRunHistory(path.join(stateDir, "state.sqlite"));
+    history.start({
+      runId: request.runId,
+      startedAt: started.toISOString(),
+      period: request.period,
+      tenants,
+      logFile: logFile ?? null,
+    });
+  }
+  const elapsed = (since: Date) => request.now().getTime() - since.getTime();
+  audit.event(
+    "info",
+    "run",
+    `run ${request.runId} for ${request.period}${request.dryRun ? " (dry run)" : ""}`,
+    {
+      period: request.period,
+      tenants: tenants.join(","),
+    },
+  );
+  for (const model of collected.models) {
+    audit.event(
+      "info",
+      "collect",
+      `collected ${model.tenant.id}: ${model.freshness.length} sources`,
+      {
+        tenant: model.tenant.id,
+        sources: model.freshness.length,
+        records: model.freshness.reduce((n, f) => n + f.records, 0),
+        stale: model.freshness.filter((f) => f.status !== "fresh").length,
+        durationMs: elapsed(started),
+      },
+    );
+  }
+  for (const warning of collected.warnings) {
+    audit.event("warn", "collect", `${warning.file}:${warning.line ?? ""}: ${warning.message}`);
+  }
+  let outcome: Omit<Parameters<RunHistory["finish"]>[1], "finishedAt"> = {
+    status: "failed",
+    validation: "not-run",
+    reports: 0,
+    sent: 0,
+    failed: 0,
+    archive: null,
+    manifests: [],
+  };
+  try {
+    const analysing = request.now();
+    const composed = composeReports(collected, request.report);
+    for (const { model, intelligence, reports } of composed) {
+      audit.event("info", "analyse", `analysed ${model.tenant.id}: ${reports.length} reports`, {
+        tenant: model.tenant.id,
+        figures: intelligence.figures.size,
+        findings: intelligence.findings.length,
+        reports: reports.length,
+        durationMs: elapsed(analysing),
+      });
+    }
+    const rendering = request.now();
+    const gated = await renderAndValidate(collected, composed, {
+      pdf: !request.dryRun,
+      ...(request.report !== undefined ? { requestedRoles: [request.report] } : {}),
+    });
+    knownSecrets = gated.secrets;
+    const renderMs = elapsed(rendering);
+    const reportCount = gated.tenants.reduce((n, t) => n + t.reports.length, 0);
+    for (const tenant of gated.tenants) {
+      for (const report of tenant.reports) {
+        audit.event("info", "render", `rendered ${report.document.id}`, {
+          tenant: tenant.tenant,
+          report: report.document.role,
+          htmlBytes: Buffer.byteLength(report.html),
+          charts: report.charts.length,
+          pdf: report.pdf !== undefined,
+        });
+      }
+      const { verdict } = tenant;
+      audit.event(
+        verdict.ok ? "info" : "error",
+        "validate",
+        `gate ${verdict.ok ? "passed" : "blocked"} for ${tenant.tenant}`,
+        {
+          tenant: tenant.tenant,
+          problems: verdict.problems.length,
+          warnings: verdict.warnings.length,
+          downgraded: verdict.downgraded.join(",") || null,
+          durationMs: renderMs,
+        },
+      );
+      for (const problem of [...verdict.problems, ...verdict.warnings]) {
+        audit.event(
+          verdict.problems.includes(problem) ? "error" : "warn",
+          "validate",
+          problem.message,
+          {
+            tenant: tenant.tenant,
+            report: problem.report,
+            section: problem.section,
+            gate: problem.gate,
+          },
+        );
+      }
+    }
+    const passed = await request.judgeGate(gated);
+    outcome = { ...outcome, reports: reportCount, validation: passed ? "passed" : "blocked" };
+    if (!passed || request.dryRun) {
+      outcome.status = passed ? "finished" : "blocked";
+      return { collected, composed, gated, passed, ...(logFile !== undefined ? { logFile } : {}) };
+    }
+    const { openArchive, archiveReports, earlierManifests } = await import("./archive.js");
+    const archive = await openArchive(config, request.workspace, request.env);
+    const day = started.toISOString().slice(0, 10);
+    const archiving = request.now();
+    const archived = new Map<string, ArchivedObject[]>();
+    const related = new Map<string, string[]>();
+    for (const tenant of gated.tenants) {
+      related.set(tenant.tenant, await earlierManifests(archive, tenant.tenant, day));
+      const objects = await archiveReports(archive, {
+        tenant: tenant.tenant,
+        day,
+        runId: request.runId,
+        reports: tenant.reports,
+      });
+      archived.set(tenant.tenant, objects);
+      for (const object of objects) {
+        audit.event("info", "archive", `archived ${object.key}`, {
+          tenant: tenant.tenant,
+          report: object.role,
+          key: object.key,
+          sha256: object.sha256,
+          bytes: object.bytes,
+        });
+      }
+    }
+    audit.event(
+      "info",
+      "archive",
+      `archived ${[...archived.values()].flat().length} objects to ${archive.location}`,
+      {
+        durationMs: elapsed(archiving),
+      },
+    );
+    outcome.archive = archive.location;
+    const delivering = request.now();
+    let deliveries: DeliveryOutcome | undefined;
+    try {
+      deliveries = await deliverGated(collected, gated, {
+        workspace: request.workspace,
+        runId: request.runId,
+        env: request.env,
+        now: request.now,
+        log: (line) => {
+          request.deliveryNote(line);
+          audit.event("warn", "deliver", line);
+        },
+        audit,
+        ...(request.report !== undefined ? { report: request.report } : {}),
+        ...(request.recipient !== undefined ? { recipient: request.recipient } : {}),
+        ...(request.resend ? { resend: true } : {}),
+      });
+    } finally {
+      // The manifests are written even when delivery failed: they then say what was not sent.
+      outcome.manifests = await writeManifests(
+        request,
+        collected,
+        gated,
+        archive,
+        archived,
+        related,
+        deliveries,
+        day,
+        audit,
+      );
+    }
+    const sent = deliveries.deliveries.filter((d) => d.sentNow).length;
+    const failed = deliveries.deliveries.filter((d) => d.status !== "sent").length;
+    outcome = {
+      ...outcome,
+      sent,
+      failed,
+      status: deliveries.stopped !== undefined || failed > 0 ? "failed" : "finished",
+    };
+    audit.event(failed > 0 ? "warn" : "info", "deliver", `sent ${sent}, not sent ${failed}`, {
+      sent,
+      failed,
+      durationMs: elapsed(delivering),
+    });
+    for (const tenant of gated.tenants) {
+      const mine = deliveries.deliveries.filter((d) => d.tenant === tenant.tenant);
+      audit.metrics(
+        {
+          ReportsGenerated: { value: tenant.reports.length, unit: "Count" },
+          MessagesSent: { value: mine.filter((d) => d.sentNow).length, unit: "Count" },
+          MessagesFailed: { value: mine.filter((d) => d.status !== "sent").length, unit: "Count" },
+          RunDuration: { value: elapsed(started), unit: "Milliseconds" },
+        },
+        { tenant: tenant.tenant },
+      );
+    }
+    return {
+      collected,
+      composed,
+      gated,
+      passed,
+      deliveries,
+      archive: {
+        location: archive.location,
+        manifests: outcome.manifests,
+        objects: [...archived.values()].flat(),
+      },
+      ...(logFile !== undefined ? { logFile } : {}),
+    };
+  } catch (error) {
+    audit.event(
+      "error",
+      "run",
+      `run failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    throw error;
+  } finally {
+    audit.event("info", "run", `run ${request.runId} ${outcome.status}`, {
+      status: outcome.status,
+      durationMs: elapsed(started),
+    });
+    history?.finish(request.runId, { ...outcome, finishedAt: request.now().toISOString() });
+    history?.close();
+    if ("flush" in audit && typeof audit.flush === "function") audit.flush();
+  }
+}
+
+async function writeManifests(
+  request: ExecuteRunRequest,
+  collected: CollectedWorkspace,
+  gated: GatedBatch,
+  archive: Archive,
+  archived: ReadonlyMap<string, ArchivedObject[]>,
+  related: ReadonlyMap<string, string[]>,
+  deliveries: DeliveryOutcome | undefined,
+  day: string,
+  audit: AuditLog,
+): Promise<ManifestRef[]> {
+  const { buildManifest } = await import("./core/archive/manifest.js");
+  const { writeManifest } = await import("./archive.js");
+  const { readGitRevision } = await import("./adapters/workspace/git-revision.js");
+  const workspace = await readGitRevision(request.workspace, collected.config.stateDir);
+  const refs: ManifestRef[] = [];
+  for (const tenant of gated.tenants) {
+    const model = collected.models.find((m) => m.tenant.id === tenant.tenant);
+    if (model === undefined) continue;
+    const manifest = buildManifest({
+      runId: request.runId,
+      toolVersion: request.toolVersion,
+      workspace,
+      generatedAt: request.now().toISOString(),
+      period: collected.period,
+      tenant: { id: model.tenant.id, name: model.tenant.name },
+      archive: { driver: archive.driver, location: archive.location },
+      sources: model.freshness,
+      verdict: tenant.verdict,
+      objects: archived.get(tenant.tenant) ?? [],
+      deliveries: (deliveries?.deliveries ?? [])
+        .filter((d) => d.tenant === tenant.tenant)
+        .map(
+          (d): ManifestDelivery => ({
+            report: d.report,
+            recipient: d.recipient,
+            status: d.status,
+            attempts: d.attempts,
+            messageId: d.messageId,
+            providerMessageId: d.providerMessageId,
+            error: d.error,
+            sentNow: d.sentNow,
+          }),
+        ),
+      ...(deliveries?.stopped !== undefined ? { deliveryStopped: deliveries.stopped } : {}),
+      related: related.get(tenant.tenant) ?? [],
+    });
+    const ref = await writeManifest(archive, manifest, day);
+    audit.event("info", "archive", `manifest ${ref.key}`, {
+      tenant: tenant.tenant,
+      key: ref.key,
+      sha256: ref.sha256,
+    });
+    refs.push(ref);
+  }
+  return refs;
+}
