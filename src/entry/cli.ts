@@ -266,7 +266,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   program
     .command("show")
     .description("print a run's manifests and deliveries")
-    .argument("<run>", "run id (or a unique prefix of one)")
+    .argument("<run>", "run id, a unique prefix of one, or latest")
     .option("-w, --workspace <dir>", "workspace folder", ".")
     .action(async (runId: string, options: { workspace: string }) => {
       const { showRun } = await import("./history.js");
@@ -276,7 +276,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   program
     .command("verify")
     .description("re-hash a run's archived objects against its manifests")
-    .argument("<run>", "run id (or a unique prefix of one)")
+    .argument("<run>", "run id, a unique prefix of one, or latest")
     .option("-w, --workspace <dir>", "workspace folder", ".")
     .action(async (runId: string, options: { workspace: string }) => {
       const { verifyRun } = await import("./history.js");

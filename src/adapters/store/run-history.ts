@@ -31,7 +31,7 @@ export function openRunHistory(file: string): RunHistory {
      WHERE run_id = @runId AND status = 'running'`,
   );
   const newest = db.prepare<[number], StoredRun>(
-    "SELECT * FROM runs ORDER BY started_at DESC, run_id DESC LIMIT ?",
+    "SELECT * FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?",
   );
   const byPrefix = db.prepare<{ prefix: string }, StoredRun>(
     "SELECT * FROM runs WHERE substr(run_id, 1, length(@prefix)) = @prefix ORDER BY run_id LIMIT 2",
@@ -50,6 +50,10 @@ export function openRunHistory(file: string): RunHistory {
     },
     list: (limit = 50) => newest.all(limit).map(toRecord),
     find: (runIdOrPrefix) => {
+      if (runIdOrPrefix === "latest") {
+        const [row] = newest.all(1);
+        return row === undefined ? undefined : toRecord(row);
+      }
       const rows = byPrefix.all({ prefix: runIdOrPrefix });
       const exact = rows.find((r) => r.run_id === runIdOrPrefix);
       if (exact !== undefined) return toRecord(exact);

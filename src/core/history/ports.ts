@@ -39,7 +39,7 @@ export interface RunHistory {
   ): void;
   /** Newest first. */
   list(limit?: number): RunRecord[];
-  /** One run by id, or by a unique prefix of its id. */
+  /** One run by id, by a unique prefix of its id, or `latest`. */
   find(runIdOrPrefix: string): RunRecord | undefined;
   close(): void;
 }
