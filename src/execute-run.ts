@@ -129,9 +129,6 @@ export async function executeRun(request: ExecuteRunRequest): Promise<ExecutedRu
       },
     );
   }
-  for (const warning of collected.warnings) {
-    audit.event("warn", "collect", `${warning.file}:${warning.line ?? ""}: ${warning.message}`);
-  }
   let outcome: Omit<Parameters<RunHistory["finish"]>[1], "finishedAt"> = {
     status: "failed",
     validation: "not-run",
@@ -159,6 +156,11 @@ export async function executeRun(request: ExecuteRunRequest): Promise<ExecutedRu
       ...(request.report !== undefined ? { requestedRoles: [request.report] } : {}),
     });
     knownSecrets = gated.secrets;
+    // Logged only now: a warning can quote a bad row, and a credential in it is known to the
+    // redactor only once the gate (which scans these lines too) has run.
+    for (const warning of collected.warnings) {
+      audit.event("warn", "collect", `${warning.file}:${warning.line ?? ""}: ${warning.message}`);
+    }
     const renderMs = elapsed(rendering);
     const reportCount = gated.tenants.reduce((n, t) => n + t.reports.length, 0);
     for (const tenant of gated.tenants) {

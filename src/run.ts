@@ -88,22 +88,26 @@ export function composeReports(collected: CollectedWorkspace, report?: string): 
   });
 }
 
-/** Machine-readable summary of a dry run: models, reports, figures and findings per tenant. */
+/** Machine-readable summary of a run: models, reports, figures, findings, archive and deliveries. */
 export function summariseRun(
   collected: CollectedWorkspace,
   composed: readonly TenantReports[],
   runId: string,
-  gated?: GatedBatch,
-  delivered?: DeliveryOutcome,
-  archived?: {
-    location: string;
-    manifests: readonly ManifestRef[];
-    objects: readonly Pick<ArchivedObject, "key" | "report" | "sha256">[];
+  outcome: {
+    dryRun: boolean;
+    gated?: GatedBatch;
+    delivered?: DeliveryOutcome;
+    archived?: {
+      location: string;
+      manifests: readonly ManifestRef[];
+      objects: readonly Pick<ArchivedObject, "key" | "report" | "sha256">[];
+    };
   },
 ) {
+  const { gated, delivered, archived } = outcome;
   return {
     runId,
-    dryRun: delivered === undefined,
+    dryRun: outcome.dryRun,
     period: collected.period,
     tenants: composed.map(({ model, intelligence, reports }) => ({
       id: model.tenant.id,

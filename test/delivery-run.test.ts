@@ -3,7 +3,7 @@ import path from "node:path";
 import { simpleParser } from "mailparser";
 import { afterEach, describe, expect, it } from "vitest";
 import { openSqliteLedger } from "../src/adapters/store/sqlite-store.js";
-import { copyWorkspace, PORTFOLIO, runCli } from "./helpers/cli.js";
+import { copyPortfolioWithoutPdf, copyWorkspace, PORTFOLIO, runCli } from "./helpers/cli.js";
 
 // `exec-intel run` with the embedded outbox transport, as `npm run demo` uses it: one .eml per
 // recipient per report, a re-run sends nothing, targeting and forced resends, and what happens to
@@ -26,11 +26,8 @@ afterEach(async () => {
 
 /** A copy of the portfolio without PDFs (faster; the PDF path has its own tests). */
 async function workspace(): Promise<string> {
-  const { dir, cleanup } = await copyWorkspace(PORTFOLIO);
+  const { dir, cleanup } = await copyPortfolioWithoutPdf();
   cleanups.push(cleanup);
-  const config = path.join(dir, "exec-intel.yaml");
-  const text = await readFile(config, "utf8");
-  await writeFile(config, text.replace("render:\n  pdf: auto", "render:\n  pdf: off"));
   return dir;
 }
 

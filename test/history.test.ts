@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { appendFile, chmod, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyWorkspace, PORTFOLIO, runCli } from "./helpers/cli.js";
+import { copyPortfolioWithoutPdf, runCli } from "./helpers/cli.js";
 
 // The run history, manifests and `verify` end to end on a copy of the portfolio: two runs on
 // one day (the second finds every name taken), then the archive tampered with in each way
@@ -15,15 +15,9 @@ afterAll(async () => {
 });
 
 /** A copy of the portfolio without PDFs (faster; the PDF path has its own tests), in its own git repository. */
-async function workspace(extraYaml = ""): Promise<string> {
-  const { dir, cleanup } = await copyWorkspace(PORTFOLIO);
+async function workspace(yaml = ""): Promise<string> {
+  const { dir, cleanup } = await copyPortfolioWithoutPdf(yaml);
   cleanups.push(cleanup);
-  const config = path.join(dir, "exec-intel.yaml");
-  const text = await readFile(config, "utf8");
-  await writeFile(
-    config,
-    `${text.replace("render:\n  pdf: auto", "render:\n  pdf: off")}\n${extraYaml}\n`,
-  );
   return dir;
 }
 

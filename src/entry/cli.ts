@@ -157,14 +157,12 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         });
         exitCode = run.passed ? EXIT.ok : EXIT.gateBlocked;
         const pipeline = await loadPipeline();
-        const summary = pipeline.summariseRun(
-          run.collected,
-          run.composed,
-          runId,
-          run.gated,
-          run.deliveries,
-          run.archive,
-        );
+        const summary = pipeline.summariseRun(run.collected, run.composed, runId, {
+          dryRun: options.dryRun === true,
+          gated: run.gated,
+          ...(run.deliveries !== undefined ? { delivered: run.deliveries } : {}),
+          ...(run.archive !== undefined ? { archived: run.archive } : {}),
+        });
         if (json) io.stdout(redact(`${JSON.stringify(summary, null, 2)}\n`));
         else {
           reportWarnings(io, run.collected.warnings, redact);

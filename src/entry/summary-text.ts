@@ -5,10 +5,13 @@ type Summary = ReturnType<typeof summariseRun>;
 
 /** Human-readable version of the run summary: counts, freshness and reports per tenant, then deliveries. */
 export function formatModelSummary(summary: Summary): string {
+  const blocked = "ok" in summary.validation && !summary.validation.ok;
   const lines = [
     summary.dryRun
       ? `Dry run ${summary.runId} for ${summary.period}: nothing written, nothing sent.`
-      : `Run ${summary.runId} for ${summary.period}.`,
+      : blocked
+        ? `Run ${summary.runId} for ${summary.period}: blocked by the gate, nothing archived or sent.`
+        : `Run ${summary.runId} for ${summary.period}.`,
     "",
   ];
   for (const tenant of summary.tenants) {
@@ -38,7 +41,12 @@ export function formatModelSummary(summary: Summary): string {
     }
     lines.push("");
   }
-  if (!summary.dryRun) lines.push(...formatDeliveries(summary.deliveries));
+  if (summary.archive !== null) {
+    lines.push(`archived to ${summary.archive.location}:`);
+    for (const manifest of summary.archive.manifests) lines.push(`  manifest ${manifest.key}`);
+    lines.push("");
+  }
+  if (!summary.dryRun && !blocked) lines.push(...formatDeliveries(summary.deliveries));
   return `${lines.join("\n")}\n`;
 }
 

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -53,4 +53,21 @@ export async function copyWorkspace(
     filter: (from) => path.basename(from) !== ".exec-intel",
   });
   return temp;
+}
+
+/**
+ * A copy of the reference portfolio with PDFs off (they have their own tests) and `yaml`
+ * appended to its config; returns the path and a cleanup.
+ */
+export async function copyPortfolioWithoutPdf(
+  yaml = "",
+): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const copy = await copyWorkspace(PORTFOLIO);
+  const config = path.join(copy.dir, "exec-intel.yaml");
+  const text = await readFile(config, "utf8");
+  await writeFile(
+    config,
+    `${text.replace("render:\n  pdf: auto", "render:\n  pdf: off")}\n${yaml}\n`,
+  );
+  return copy;
 }
