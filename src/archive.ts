@@ -73,7 +73,13 @@ export async function earlierManifests(
   tenant: string,
   day: string,
 ): Promise<string[]> {
-  return (await archive.list(`${dayFolder(tenant, day)}/`)).filter(isManifestKey);
+  const keys = (await archive.list(`${dayFolder(tenant, day)}/`)).filter(isManifestKey);
+  // The day's first manifest first; run-suffixed ones follow in run-id (time) order.
+  return keys.sort(
+    (a, b) =>
+      Number(b.endsWith(`/${MANIFEST_NAME}`)) - Number(a.endsWith(`/${MANIFEST_NAME}`)) ||
+      a.localeCompare(b),
+  );
 }
 
 /** Writes a tenant's manifest (run-suffixed when the day's first is taken); returns its ref. */

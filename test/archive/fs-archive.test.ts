@@ -46,7 +46,7 @@ const put = (archive: Archive, key: string, body: Uint8Array | string = key) =>
     body: typeof body === "string" ? bytes(body) : body,
     contentType: "text/plain",
   });
-/** An object's bytes as a plain Uint8Array (the fs driver returns a Buffer, which toEqual tells apart). */
+/** Bytes as a plain Uint8Array: the fs driver returns a Buffer, which toEqual tells apart. */
 const read = async (archive: Archive, key: string) => {
   const body = await archive.get(key);
   return body === undefined ? undefined : new Uint8Array(body);
@@ -446,9 +446,11 @@ describe("archiving the reference reports", async () => {
       expect(sha256((await archive.get(key)) ?? new Uint8Array()), key).toBe(hash);
     }
     expect(await archive.list(`${FOLDER}/`)).toHaveLength(2 * (expectedFiles.length + 1));
-    expect((await earlierManifests(archive, TENANT, DAY)).sort()).toEqual(
-      [`${FOLDER}/manifest.json`, `${FOLDER}/manifest.${RUN_2}.json`].sort(),
-    );
+    // The day's first manifest first, then the run-suffixed ones.
+    expect(await earlierManifests(archive, TENANT, DAY)).toEqual([
+      `${FOLDER}/manifest.json`,
+      `${FOLDER}/manifest.${RUN_2}.json`,
+    ]);
   });
 
   it("verify finds nothing wrong with untouched runs", async () => {

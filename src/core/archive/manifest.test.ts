@@ -37,6 +37,10 @@ describe("archive keys", () => {
     expect(archiveKey("t", "2026-01-02", "x.y.png", "r2")).toBe("t/2026-01-02/x.y.r2.png");
     expect(archiveKey("t", "2026-01-02", "x.y.png")).toBe("t/2026-01-02/x.y.png");
   });
+
+  it("appends the run id to a name without an extension", () => {
+    expect(archiveKey("t", "2026-01-02", "README", "r1")).toBe("t/2026-01-02/README.r1");
+  });
 });
 
 describe("isManifestKey", () => {

@@ -58,6 +58,7 @@ export function dayFolder(tenant: string, day: string): string {
 export function archiveKey(tenant: string, day: string, name: string, runId?: string): string {
   if (runId === undefined) return `${dayFolder(tenant, day)}/${name}`;
   const dot = name.lastIndexOf(".");
+  if (dot <= 0) return `${dayFolder(tenant, day)}/${name}.${runId}`;
   return `${dayFolder(tenant, day)}/${name.slice(0, dot)}.${runId}${name.slice(dot)}`;
 }
 

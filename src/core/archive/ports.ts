@@ -36,7 +36,7 @@ const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** Returns the key when it is `a/b/c` of safe segments (no `..`, no leading slash); throws otherwise. */
 export function checkArchiveKey(key: string): string {
   const segments = key.split("/");
-  if (segments.length === 0 || !segments.every((s) => SEGMENT.test(s) && !s.includes(".."))) {
+  if (!segments.every((s) => SEGMENT.test(s) && !s.includes(".."))) {
     throw new ArchiveKeyError(
       `archive key ${JSON.stringify(key)} must be slash-separated names of letters, digits, ".", "_" and "-"`,
     );
