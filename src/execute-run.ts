@@ -62,6 +62,7 @@ export async function executeRun(request: ExecuteRunRequest): Promise<ExecutedRu
     period: request.period,
     ...(request.tenant !== undefined ? { tenant: request.tenant } : {}),
     ...(request.onProgress !== undefined ? { onProgress: request.onProgress } : {}),
+    useStateCache: !request.dryRun,
   });
   request.checkRequest?.(collected);
   const { config } = collected;

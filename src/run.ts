@@ -1,3 +1,4 @@
+import path from "node:path";
 import { loadWorkspaceRules } from "./adapters/rules/workspace-rules.js";
 import { collectTenantModel } from "./adapters/sources/collect.js";
 import { loadWorkspaceConfig } from "./adapters/workspace/config-file.js";
@@ -24,6 +25,8 @@ export interface RunRequest {
   tenant?: string;
   /** Called as each tenant starts collecting, for progress display. */
   onProgress?: (message: string) => void;
+  /** Let collectors keep caches in the state database (a run that writes; never `validate`). */
+  useStateCache?: boolean;
 }
 
 /** A collected workspace: config, one model per tenant, and warnings that did not stop it. */
@@ -63,6 +66,9 @@ export async function collectWorkspace(request: RunRequest): Promise<CollectedWo
     const result = await collectTenantModel(request.workspace, tenant, {
       period: request.period,
       staleAfterDays: config.staleAfterDays,
+      ...(request.useStateCache === true
+        ? { stateDatabase: path.join(request.workspace, config.stateDir, "state.sqlite") }
+        : {}),
     });
     models.push(result.model);
     problems.push(...result.problems);

@@ -3,7 +3,7 @@ import path from "node:path";
 import { simpleParser } from "mailparser";
 import { afterEach, describe, expect, it } from "vitest";
 import { openSqliteLedger } from "../src/adapters/store/sqlite-store.js";
-import { copyPortfolioWithoutPdf, copyWorkspace, PORTFOLIO, runCli } from "./helpers/cli.js";
+import { copyPortfolioWithoutPdf, runCli } from "./helpers/cli.js";
 
 // `exec-intel run` with the embedded outbox transport, as `npm run demo` uses it: one .eml per
 // recipient per report, a re-run sends nothing, targeting and forced resends, and what happens to

@@ -36,7 +36,7 @@ describe("the reference portfolio", () => {
     const result = await runCli(["validate", "-w", PORTFOLIO, "--period", "2026-10"]);
     expect(result).toEqual({
       code: 0,
-      stdout: "ok: 2 tenant(s), 13 sources, 1337 records, 0 warning(s)\n",
+      stdout: "ok: 2 tenant(s), 16 sources, 1342 records, 0 warning(s)\n",
       stderr: "",
     });
   });
@@ -64,6 +64,8 @@ describe("the reference portfolio", () => {
       policies: 3,
       plannedSpends: 7,
       campaigns: 1,
+      repositories: 3,
+      cloudAccounts: 2,
     });
     expect(portfolio?.uncategorisedTransactions).toBe(65);
     expect(portfolio?.sources.map((s) => [s.sourceId, s.status])).toEqual([
@@ -71,6 +73,9 @@ describe("the reference portfolio", () => {
       ["handoffs", "fresh"],
       ["bookings", "fresh"],
       ["kpis", "fresh"],
+      ["repos", "fresh"],
+      ["aws-queenofsandiego", "fresh"],
+      ["aws-dangerouscentaur", "fresh"],
       ["jada-checking", "fresh"],
       ["quickdumpnow-checking", "fresh"],
       ["quickdumpnow-card", "fresh"],
@@ -103,8 +108,14 @@ describe("the reference portfolio", () => {
       "--json",
     ]);
     const summary = JSON.parse(result.stdout) as DryRunSummary;
-    expect(summary.tenants[0]?.sources.every((s) => s.status === "stale")).toBe(true);
-    expect(summary.warnings.length).toBe(13);
+    // Every exported source is stale; the git repositories are read as they stand, so not them.
+    const sources = summary.tenants[0]?.sources ?? [];
+    expect(sources.filter((s) => s.status !== "stale").map((s) => s.sourceId)).toEqual(["repos"]);
+    expect(sources.find((s) => s.sourceId === "repos")).toMatchObject({
+      asOf: "2027-03-31",
+      ageDays: 0,
+    });
+    expect(summary.warnings.length).toBe(15);
   });
 
   it("follows the data: an added ledger row and a new registry asset change the counts", async () => {
@@ -144,7 +155,7 @@ describe("the command line", () => {
     const human = await runCli(["run", "-w", PORTFOLIO, "--period", "2026-10", "--dry-run"], {
       isTty: true,
     });
-    expect(human.stderr).toContain("… collecting portfolio (11 sources)");
+    expect(human.stderr).toContain("… collecting portfolio (14 sources)");
     expect(human.stdout).toContain("transactions         953");
   });
 

@@ -119,12 +119,46 @@ const kpisSourceSchema = z.strictObject({
   ...csvOptions,
 });
 
+const gitSourceSchema = z.strictObject({
+  id: slug,
+  type: z.literal("git"),
+  path: relativePath.describe("A repository folder, or a folder of repositories (one level down)"),
+  entity: slug.describe("Entity the repositories belong to"),
+  repos: z
+    .record(z.string(), slug)
+    .default({})
+    .describe("Per-repository entity, by folder name, when they differ from `entity`"),
+  history: z
+    .boolean()
+    .default(true)
+    .describe("Scan every commit for credentials, not only the current tree"),
+  staleAfterDays: z.number().int().positive().optional(),
+});
+const awsSourceSchema = z.strictObject({
+  id: slug,
+  type: z.literal("aws"),
+  mode: z
+    .literal("snapshot")
+    .default("snapshot")
+    .describe("snapshot: a folder of AWS CLI JSON outputs (see docs/workspace.md)"),
+  path: relativePath.describe("The folder of AWS CLI outputs"),
+  entity: slug.optional().describe("Entity the account belongs to"),
+  entityTag: z
+    .string()
+    .default("entity")
+    .describe("Resource tag whose value names the entity of a resource or cost"),
+  region: z.string().optional(),
+  staleAfterDays: z.number().int().positive().optional(),
+});
+
 const sourceSchema = z.discriminatedUnion("type", [
   ledgerSourceSchema,
   handoffsSourceSchema,
   registrySourceSchema,
   bookingsSourceSchema,
   kpisSourceSchema,
+  gitSourceSchema,
+  awsSourceSchema,
 ]);
 
 const categoryRuleSchema = z.strictObject({

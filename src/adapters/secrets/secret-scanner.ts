@@ -10,6 +10,7 @@ import {
   VENDOR_SPECIFICITY,
 } from "../../core/validate/secret-patterns.js";
 import type { SecretHit } from "../../core/validate/types.js";
+import { quietSecretlintProfiler } from "./secretlint-profiler.js";
 
 // The credential scanner: secretlint's recommended preset plus our own detectors over every
 // output, each hit located by line and described by kind and masked fingerprint.
@@ -98,6 +99,7 @@ function secretlint(): Promise<{ lintSource: LintSource; config: SecretLintCoreC
 
 /** Scans every output for credentials: secretlint's recommended preset plus our own detectors. */
 export async function scanSecrets(items: readonly ScanItem[]): Promise<SecretHit[]> {
+  await quietSecretlintProfiler();
   const { lintSource, config } = await secretlint();
   const results = await Promise.all(
     items.map(async (item): Promise<SecretHit[]> => {

@@ -3,7 +3,7 @@ import { createCategoriser } from "../../core/categorise.js";
 import type { SourceConfig, TenantConfig } from "../../core/config.js";
 import { createEntityResolver, type EntityResolver } from "../../core/entity-resolver.js";
 import { hasErrors, type Problem, warning } from "../../core/errors.js";
-import { assessFreshness, latestDate } from "../../core/freshness.js";
+import { assessFreshness, latestDate, periodEnd } from "../../core/freshness.js";
 import { type Entity, emptyTenantModel, type TenantModel } from "../../core/model/index.js";
 import { parseBookingsCsv } from "./bookings-csv.js";
 import { parseHandoffNote } from "./handoff-markdown.js";
@@ -22,10 +22,15 @@ interface SourceYield {
 
 type Driver<S extends SourceConfig> = (source: S, context: DriverContext) => Promise<SourceYield>;
 
-interface DriverContext {
+/** What a source driver gets besides its own config. */
+export interface DriverContext {
   workspace: string;
   tenant: TenantConfig;
   entities: EntityResolver;
+  /** Last day of the reported period (YYYY-MM-DD): end-of-life and ages are judged at it. */
+  periodEnd: string;
+  /** The state database, when the caller lets collecting keep caches there (not `validate`). */
+  stateDatabase?: string;
 }
 
 /** The tenant model plus every problem met while collecting it (warnings included). */
@@ -41,10 +46,16 @@ export interface CollectResult {
 export async function collectTenantModel(
   workspace: string,
   tenant: TenantConfig,
-  options: { period: string; staleAfterDays: number },
+  options: { period: string; staleAfterDays: number; stateDatabase?: string },
 ): Promise<CollectResult> {
   const entities: Entity[] = tenant.entities.map((e) => ({ ...e }));
-  const context: DriverContext = { workspace, tenant, entities: createEntityResolver(entities) };
+  const context: DriverContext = {
+    workspace,
+    tenant,
+    entities: createEntityResolver(entities),
+    periodEnd: periodEnd(options.period),
+    ...(options.stateDatabase !== undefined ? { stateDatabase: options.stateDatabase } : {}),
+  };
   const model = emptyTenantModel(
     { id: tenant.id, name: tenant.name, currency: tenant.currency, timezone: tenant.timezone },
     entities,
@@ -94,8 +105,42 @@ function readSource(source: SourceConfig, context: DriverContext): Promise<Sourc
       return readHandoffs(source, context);
     case "registry":
       return readRegistry(source, context);
+    case "git":
+      return readGit(source, context);
+    case "aws":
+      return readAws(source, context);
   }
 }
+
+const readGit: Driver<Extract<SourceConfig, { type: "git" }>> = async (source, context) => {
+  const { readGitSource } = await import("./git/read-git-source.js");
+  // The history scan remembers what it has read, so a re-run reads only new commits.
+  const cache =
+    context.stateDatabase !== undefined
+      ? (await import("../store/git-scan-cache.js")).openGitScanCache(context.stateDatabase)
+      : undefined;
+  try {
+    const { repositories, problems } = await readGitSource(source, context, {
+      periodEnd: context.periodEnd,
+      ...(cache !== undefined ? { cache } : {}),
+    });
+    return {
+      slice: { repositories },
+      records: repositories.length,
+      // A repository is read as it stands when collected, which covers the period whatever
+      // its last commit's date (an old last commit is a delivery-cycle fact, not stale data).
+      asOf: repositories.length > 0 ? context.periodEnd : undefined,
+      problems,
+    };
+  } finally {
+    cache?.close();
+  }
+};
+const readAws: Driver<Extract<SourceConfig, { type: "aws" }>> = async (source, context) => {
+  const { readAwsSnapshot } = await import("./aws/read-aws-snapshot.js");
+  const { accounts, asOf, problems } = await readAwsSnapshot(source, context);
+  return { slice: { cloudAccounts: accounts }, records: accounts.length, asOf, problems };
+};
 
 const failed = (problems: Problem[]): SourceYield => ({
   slice: {},

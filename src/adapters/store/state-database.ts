@@ -56,6 +56,12 @@ const MIGRATIONS: readonly string[] = [
      log_file TEXT
    );
    CREATE INDEX runs_by_start ON runs (started_at);`,
+  `CREATE TABLE git_scans (
+     repository TEXT PRIMARY KEY,
+     rules TEXT NOT NULL,
+     state TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );`,
 ];
 
 /** Version written to `PRAGMA user_version`: the number of migrations applied. */

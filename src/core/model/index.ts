@@ -240,6 +240,158 @@ export interface FunnelRates {
   conversion: number;
 }
 
+/** A technology found in a repository, with the file that shows it. */
+export interface StackItem {
+  technology: string;
+  kind:
+    | "runtime"
+    | "language"
+    | "framework"
+    | "infrastructure"
+    | "container"
+    | "static-site"
+    | "platform";
+  /** As declared (e.g. `18`, `^4.18.2`, `7.0.8`), when the file declares one. */
+  version?: string;
+  /** Repository-relative path of the file that shows it. */
+  evidence: string;
+  /** Set when the declared version is past its end of life at the period end. */
+  endOfLife?: { since: string; note: string };
+}
+
+/** Files of a repository that show one part of its delivery cycle (empty: none found). */
+export interface DeliverySignals {
+  ci: string[];
+  tests: string[];
+  staging: string[];
+  deployScripts: string[];
+  rollbackDocs: string[];
+}
+
+/** A credential found in a repository's tree or history: where, never its value. */
+export interface RepoSecret {
+  /** Human words for what it is, e.g. "Stripe live secret key". */
+  kind: string;
+  ruleId: string;
+  /** The commit that added it, and that commit's date (YYYY-MM-DD). */
+  commit: string;
+  commitDate: string;
+  path: string;
+  line?: number;
+  /** Masked fingerprint, e.g. `sk_l… sha256:3f9a1c2e`. */
+  fingerprint: string;
+  /** Still present in the current tree (false: only in history). */
+  inHead: boolean;
+}
+
+/** A committed `.env`-style file. */
+export interface RepoEnvFile {
+  path: string;
+  /** The commit that first added it, and its date. */
+  commit: string;
+  commitDate: string;
+  inHead: boolean;
+}
+
+/** An HTTP endpoint declared in code that checks no credential; needs a person to review. */
+export interface RepoEndpoint {
+  path: string;
+  line: number;
+  handler: string;
+  note: string;
+}
+
+/** One git repository as the git collector saw it. */
+export interface Repository extends Traced {
+  id: string;
+  entity: string;
+  name: string;
+  /** Workspace-relative folder. */
+  path: string;
+  defaultBranch?: string;
+  headCommit: string;
+  /** Date of the newest commit (YYYY-MM-DD). */
+  lastCommitDate: string;
+  commits: number;
+  stack: StackItem[];
+  delivery: DeliverySignals;
+  secrets: RepoSecret[];
+  envFiles: RepoEnvFile[];
+  endpoints: RepoEndpoint[];
+}
+
+/** An S3 bucket and how it is protected (null: not known from the data). */
+export interface CloudBucket {
+  name: string;
+  entity?: string;
+  encrypted: boolean | null;
+  publicAccessBlocked: boolean | null;
+}
+
+/** A CloudFront distribution. */
+export interface CloudDistribution {
+  id: string;
+  entity?: string;
+  domainName: string;
+  aliases: string[];
+  /** The WAF web ACL attached, or null when none is. */
+  webAclId: string | null;
+  enabled: boolean;
+}
+
+/** A Lambda function; environment variable names only, never their values. */
+export interface CloudFunction {
+  name: string;
+  entity?: string;
+  runtime: string;
+  memoryMb: number;
+  /** Names of environment variables that look like secrets (JWT_SECRET, STRIPE_KEY, ...). */
+  secretLikeEnvNames: string[];
+}
+
+/** A DynamoDB table. */
+export interface CloudTable {
+  name: string;
+  entity?: string;
+  billingMode: "PROVISIONED" | "PAY_PER_REQUEST";
+  readCapacity?: number;
+  writeCapacity?: number;
+}
+
+/** A CloudWatch Logs log group. */
+export interface CloudLogGroup {
+  name: string;
+  entity?: string;
+  kmsKeyId: string | null;
+  /** null: never expire. */
+  retentionDays: number | null;
+  storedBytes?: number;
+}
+
+/** One service's cost in one month. */
+export interface CloudCost {
+  month: string;
+  service: string;
+  entity?: string;
+  amountCents: number;
+}
+
+/** One AWS account as the AWS collector saw it (live or from a snapshot folder). */
+export interface CloudAccount extends Traced {
+  id: string;
+  /** The entity the account belongs to, when one does. */
+  entity?: string;
+  accountId?: string;
+  buckets: CloudBucket[];
+  distributions: CloudDistribution[];
+  functions: CloudFunction[];
+  tables: CloudTable[];
+  logGroups: CloudLogGroup[];
+  /** Route 53 hosted zone names, without the trailing dot. */
+  hostedZones: string[];
+  costs: CloudCost[];
+}
+
 /** How current one source is relative to the period being reported. */
 export interface SourceFreshness {
   sourceId: string;
@@ -270,6 +422,8 @@ export interface TenantModel {
   policies: Policy[];
   plannedSpends: PlannedSpend[];
   campaigns: Campaign[];
+  repositories: Repository[];
+  cloudAccounts: CloudAccount[];
   freshness: SourceFreshness[];
 }
 
@@ -295,6 +449,8 @@ export const RECORD_COLLECTIONS = [
   "kpiObservations",
   "kpiTargets",
   "handoffs",
+  "repositories",
+  "cloudAccounts",
 ] as const satisfies readonly (keyof TenantModel)[];
 
 /** Name of a record collection. */

@@ -156,8 +156,18 @@ describe("findSecrets: generic high-entropy tokens", () => {
     ["a hex colour and an id", 'fill="#4c78a8" id="chart-ceo-revenue-vs-target-2026-10"'],
     ["letters only", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"],
     ["a data URI", `src="data:image/png;base64,${noise("png", 200)}"`],
+    ["an Apps Script project id in .clasp.json", `{ "scriptId": "${noise("clasp", 57)}" }`],
   ])("leaves %s alone", (_label, text) => {
     expect(findSecrets(text)).toEqual([]);
+  });
+
+  it("still finds the same token under a key that is not a public id", () => {
+    const token = noise("clasp", 57);
+    expect(only(`{ "apiKey": "${token}" }`)).toEqual([
+      HIGH_ENTROPY_RULE,
+      "high-entropy token",
+      token,
+    ]);
   });
 
   it("requires at least 32 characters and 4 bits of entropy a character", () => {

@@ -26,6 +26,9 @@ export const CONTEXT_SPECIFICITY = 1;
 /** Specificity of the generic high-entropy detector. */
 export const GENERIC_SPECIFICITY = 0;
 
+// A JSON key whose value is a public identifier, right before the value.
+const PUBLIC_ID_KEY = /"(?:scriptId|parentId|projectId)"\s*:\s*"$/;
+
 /** Minimum length of a generic high-entropy token. */
 export const MIN_TOKEN_LENGTH = 32;
 /** Minimum Shannon entropy (bits per character) of a generic high-entropy token. */
@@ -161,6 +164,10 @@ const DETECTORS: readonly Detector[] = [
       // Inline data (images, fonts) is base64 by design, not a credential.
       const before = text.slice(Math.max(0, match.index - 8), match.index);
       if (before.endsWith("base64,")) return undefined;
+      // Identifiers that are public by design, e.g. an Apps Script project's id in .clasp.json
+      // (it is part of the script's URL).
+      if (PUBLIC_ID_KEY.test(text.slice(Math.max(0, match.index - 40), match.index)))
+        return undefined;
       return isHighEntropyToken(secret) ? "high-entropy token" : undefined;
     },
   },
