@@ -60,21 +60,68 @@ describe("technology mutations", () => {
     expect(after.report("cto").subject).toContain("7 security gaps");
   });
 
-  it("removing the WAF item leaves 5 gaps, drops its fingerprint and keeps the others", async () => {
+  const QSD_DISTRIBUTIONS = "data/aws/queenofsandiego/cloudfront-list-distributions.json";
+  const attachWaf = (dir: string) =>
+    replaceIn(
+      dir,
+      QSD_DISTRIBUTIONS,
+      '"WebACLId": ""',
+      '"WebACLId": "arn:aws:wafv2:us-east-1:381492057716:global/webacl/qsd-edge/4f1c2a7e"',
+    );
+  const wafGap = (computed: Computed) =>
+    findings(computed.intelligence, "security-gap").find((f) =>
+      f.evidence.some((e) => /WAF|web ACL/.test(e.text)),
+    );
+
+  it("the WAF gap is one finding with the AWS account's evidence and the handoff's", () => {
+    const waf = wafGap(base);
+    expect(waf?.evidence.map((e) => e.source.sourceId)).toEqual([
+      "aws-queenofsandiego",
+      "handoffs",
+    ]);
+    expect(waf?.evidence[0]?.text).toMatch(
+      /^CloudFront distribution E\w+ .*: no web ACL attached$/,
+    );
+  });
+
+  it("removing the WAF item from the handoff keeps the gap, now observed in AWS alone", async () => {
     const before = findings(base.intelligence, "security-gap");
-    const waf = before.find((f) => f.evidence[0]?.text.includes("WAF"));
-    expect(waf).toBeDefined();
+    const waf = wafGap(base);
     const after = await mutated((dir) => replaceIn(dir, QSD_NOTE, WAF_ITEM, ""));
-    const remaining = findings(after.intelligence, "security-gap").map((f) => f.fingerprint);
-    expect(remaining).toHaveLength(5);
-    expect(remaining).not.toContain(waf?.fingerprint);
+    const gaps = findings(after.intelligence, "security-gap");
+    expect(gaps).toHaveLength(6);
+    const observed = wafGap(after);
+    expect(observed?.fingerprint).toMatch(/^tech-security-gap:observed\/cloudfront-no-waf\//);
+    expect(observed?.evidence.map((e) => e.source.sourceId)).toEqual(["aws-queenofsandiego"]);
     // Lines below the removed item moved up one, yet every other fingerprint is unchanged.
-    expect(remaining.sort()).toEqual(
+    expect(
+      gaps
+        .map((f) => f.fingerprint)
+        .filter((f) => f !== observed?.fingerprint)
+        .sort(),
+    ).toEqual(
       before
         .map((f) => f.fingerprint)
         .filter((f) => f !== waf?.fingerprint)
         .sort(),
     );
+  });
+
+  it("attaching a web ACL in AWS leaves the handoff's word alone as evidence", async () => {
+    const after = await mutated(attachWaf);
+    const waf = wafGap(after);
+    expect(waf?.fingerprint).toBe(wafGap(base)?.fingerprint);
+    expect(waf?.evidence.map((e) => e.source.sourceId)).toEqual(["handoffs"]);
+  });
+
+  it("with a web ACL attached and the handoff item gone, 5 gaps remain", async () => {
+    const after = await mutated(async (dir) => {
+      await attachWaf(dir);
+      await replaceIn(dir, QSD_NOTE, WAF_ITEM, "");
+    });
+    expect(findings(after.intelligence, "security-gap")).toHaveLength(5);
+    expect(wafGap(after)).toBeUndefined();
+    expect(after.report("cto").subject).toContain("5 security gaps");
   });
 
   it("a $120 AWS charge in February 2026 raises the highest month to $172.64", async () => {

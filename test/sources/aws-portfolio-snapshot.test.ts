@@ -102,19 +102,18 @@ describe("reference portfolio AWS snapshots", () => {
     expect(qsd.hostedZones).toEqual(domains);
   });
 
-  it("queenofsandiego: three Node.js 18 functions, checkout holding a Stripe secret key by name", () => {
+  it("queenofsandiego: three Node.js 18 functions that keep no secret in their environment", () => {
     const qsd = account("queenofsandiego");
     expect(qsd.functions.map((f) => [f.name, f.runtime])).toEqual([
       ["qsd-booking", "nodejs18.x"],
       ["qsd-checkout", "nodejs18.x"],
       ["qsd-quote", "nodejs18.x"],
     ]);
-    expect(qsd.functions.find((f) => f.name === "qsd-checkout")?.secretLikeEnvNames).toEqual([
-      "STRIPE_SECRET_KEY",
-      "STRIPE_WEBHOOK_SECRET",
-    ]);
-    // The placeholder values in the snapshot never reach the model.
+    // Checkout reads its Stripe keys from SSM Parameter Store by path: names that hold no secret.
+    expect(qsd.functions.map((f) => f.secretLikeEnvNames)).toEqual([[], [], []]);
+    // The values in the snapshot never reach the model.
     expect(JSON.stringify(results)).not.toContain("from-ssm");
+    expect(JSON.stringify(results)).not.toContain("/qsd/stripe/secret-key");
   });
 
   it("queenofsandiego: a provisioned 5/5 bookings table and three unencrypted log groups kept forever", () => {
@@ -169,8 +168,10 @@ describe("reference portfolio AWS snapshots", () => {
       "STRIPE_API_KEY",
     ]);
     expect(dc.buckets.map((b) => b.name)).toEqual(["dangerouscentaur-portal-uploads"]);
-    expect(dc.logGroups.filter((g) => g.kmsKeyId === null).map((g) => g.name)).toEqual([
-      "/aws/lambda/dc-portal",
+    // Both log groups are encrypted with the account's KMS key and kept 30 days.
+    expect(dc.logGroups.map((g) => [g.name, g.kmsKeyId !== null, g.retentionDays])).toEqual([
+      ["/aws/lambda/dc-portal", true, 30],
+      ["/aws/lambda/dc-stripe-webhook", true, 30],
     ]);
     expect(serviceByMonth(dc, "EC2 - Other")).toEqual(MONTHS.map(() => 360));
     expect(dc.hostedZones).toEqual(["dangerouscentaur.com"]);

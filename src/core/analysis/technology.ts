@@ -1,6 +1,7 @@
 import type {
   HandoffItem,
   HandoffNote,
+  Repository,
   SystemComponent,
   TenantModel,
   Transaction,
@@ -877,6 +878,63 @@ function funnelNotes(model: TenantModel): Table {
   };
 }
 
+const DELIVERY_STEPS = [
+  ["ci", "CI"],
+  ["tests", "tests"],
+  ["staging", "staging"],
+  ["deployScripts", "deploy scripts"],
+  ["rollbackDocs", "rollback notes"],
+] as const;
+
+/** "No CI, staging or rollback notes; tests: spec/; deploy scripts: Procfile". */
+export function deliveryCycleText(delivery: Repository["delivery"]): string {
+  const missing = DELIVERY_STEPS.filter(([key]) => delivery[key].length === 0).map(([, l]) => l);
+  const found = DELIVERY_STEPS.filter(([key]) => delivery[key].length > 0).map(
+    ([key, label]) =>
+      `${label}: ${delivery[key].slice(0, 2).join(", ")}${delivery[key].length > 2 ? ", …" : ""}`,
+  );
+  const none =
+    missing.length === 0
+      ? []
+      : [
+          `No ${missing.length === 1 ? missing[0] : `${missing.slice(0, -1).join(", ")} or ${missing[missing.length - 1]}`}`,
+        ];
+  return [...none, ...found].join("; ");
+}
+
+/**
+ * What the git collector found in each repository: the stack declared in code (with end-of-life
+ * flags at the period end), the delivery-cycle files, and the last commit.
+ */
+export function repositoryTable(model: TenantModel): Table {
+  const order = new Map(model.entities.map((e, i) => [e.id, i]));
+  const repos = [...model.repositories].sort(
+    (a, b) =>
+      (order.get(a.entity) ?? 99) - (order.get(b.entity) ?? 99) || a.name.localeCompare(b.name),
+  );
+  return {
+    id: "repositories",
+    title: "Repositories: stack declared in code and delivery cycle",
+    columns: [
+      { key: "repository", label: "Repository" },
+      { key: "stack", label: "Stack in code" },
+      { key: "delivery", label: "Delivery cycle" },
+      { key: "last-commit", label: "Last commit" },
+    ],
+    rows: repos.map((r) => [
+      `${r.name} (${entityName(model, r.entity)})`,
+      r.stack
+        .map(
+          (item) =>
+            `${item.technology}${item.version !== undefined ? ` ${item.version}` : ""}${item.endOfLife !== undefined ? ` (end of life since ${item.endOfLife.since})` : ""}`,
+        )
+        .join("; ") || "—",
+      deliveryCycleText(r.delivery),
+      `${r.lastCommitDate}${r.defaultBranch !== undefined ? ` on ${r.defaultBranch}` : ""}`,
+    ]),
+  };
+}
+
 /** Technology analysis: stack audit, cloud spend and savings, delivery signals, engineering actions. */
 export function analyseTechnology(context: AnalysisContext): AnalysisOutput {
   const { model } = context;
@@ -886,6 +944,7 @@ export function analyseTechnology(context: AnalysisContext): AnalysisOutput {
     figures: [...cloud.figures, ...actions.figures],
     tables: [
       ...stackAudit(model, matchStacks(model)),
+      repositoryTable(model),
       ...cloud.tables,
       deliveryTable(model),
       ...actions.tables,

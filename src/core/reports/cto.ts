@@ -149,28 +149,63 @@ function stackAudit(intelligence: Intelligence): Section {
     lines.push(
       `${plural(undocumented.length, "component")} ${undocumented.length === 1 ? "is" : "are"} in no handoff stack: ${listWords(undocumented.map((s) => `${s.name} (${entityName(model, s.entity)})`))}. The next handoff should cover ${undocumented.length === 1 ? "it" : "them"}.`,
     );
+  const blocks: Block[] = [paragraph(lines.join(" ")), table(audit)];
+  if (model.repositories.length > 0) {
+    const outdated = model.repositories.flatMap((r) =>
+      r.stack
+        .filter((item) => item.endOfLife !== undefined)
+        .map((item) => `${item.technology} ${item.version ?? ""}`.trim() + ` in ${r.name}`),
+    );
+    blocks.push(
+      paragraph(
+        `${plural(model.repositories.length, "git repository", "git repositories")} scanned: ${outdated.length === 0 ? "no declared version is past its end of life." : `${plural(outdated.length, "declared version")} ${outdated.length === 1 ? "is" : "are"} past end of life: ${listWords(outdated)}.`}`,
+      ),
+      table(requireTable(intelligence, "repositories")),
+    );
+  }
   return section(
     intelligence,
     "stack-audit",
     "Stack audit",
-    ["registry", "handoffs"],
-    [paragraph(lines.join(" ")), table(audit)],
+    ["registry", "handoffs", "git"],
+    blocks,
   );
 }
 
+/** Source types whose evidence is observed in the systems themselves, not written by a person. */
+const COLLECTED = new Set(["git", "aws"]);
+
 function securityGaps(intelligence: Intelligence): Section {
   const list = findingsOf(intelligence, "security-gap", ROLE);
+  const typeOf = new Map(intelligence.context.model.freshness.map((f) => [f.sourceId, f.type]));
+  const typesOf = (finding: Finding) =>
+    new Set(finding.evidence.map((e) => typeOf.get(e.source.sourceId) ?? ""));
+  const observed = list.filter((f) => [...typesOf(f)].some((t) => COLLECTED.has(t)));
+  const both = observed.filter((f) => typesOf(f).has("handoffs"));
+  const noteOnly = list.filter((f) => !observed.includes(f));
   const blocks: Block[] = [];
   if (list.length > 0)
     blocks.push(
       paragraph(
-        `${capitalise(countWithMix(list, "security gap"))}, from the Known issues and Risks tagged security in the handoff notes. Each next action is the note's own next step where it has one.`,
+        [
+          `${capitalise(countWithMix(list, "security gap"))}.`,
+          observed.length === 0
+            ? "None was observed in the git repositories or AWS accounts; all come from the handoff notes."
+            : `${observed.length} ${observed.length === 1 ? "was" : "were"} observed in the git repositories and AWS accounts (${both.length === observed.length ? (observed.length === 1 ? "also" : "all also") : `${both.length} of them also`} described in a handoff note)${noteOnly.length > 0 ? `; ${noteOnly.length} ${noteOnly.length === 1 ? "is" : "are"} recorded only in the handoff notes` : ""}.`,
+          "Credentials are shown by kind, commit, path and a masked fingerprint, never their value. Each next action is the note's own next step where it has one.",
+        ].join(" "),
       ),
     );
   blocks.push(
-    findingList(list, "No handoff note records a security gap in its known issues or risks."),
+    findingList(list, "No repository, AWS account or handoff note shows a security gap."),
   );
-  return section(intelligence, "security-gaps", "Security gaps", ["handoffs"], blocks);
+  return section(
+    intelligence,
+    "security-gaps",
+    "Security gaps",
+    ["handoffs", "git", "aws"],
+    blocks,
+  );
 }
 
 function cloudCosts(intelligence: Intelligence): Section {

@@ -1,12 +1,16 @@
 import { entityName, plural } from "../analysis/common.js";
+import { type ObservedGap, observedSecurityGaps } from "../analysis/observed-gaps.js";
 import {
+  contentWords,
   effortHint,
   fixingStep,
   type GapTopic,
   gapItems,
   headline,
   itemSubject,
+  MIN_FIX_OVERLAP,
   type NoteItem,
+  severityRank,
   where,
 } from "../analysis/technology.js";
 import type { Evidence, Finding, Severity } from "../analysis/types.js";
@@ -22,6 +26,11 @@ const SECTION_LABEL: Record<HandoffItem["section"], string> = {
   other: "Note",
 };
 
+/** The most severe of some severities. */
+function mostSevere(severities: readonly Severity[]): Severity {
+  return [...severities].sort((a, b) => severityRank(a) - severityRank(b))[0] ?? "medium";
+}
+
 /** Impact follows the item's severity: critical and high items are decisive. */
 function impactOf(severity: Severity): Finding["impact"] {
   return severity === "critical" || severity === "high" ? 3 : severity === "medium" ? 2 : 1;
@@ -33,22 +42,35 @@ export function itemEvidence({ item }: NoteItem): Evidence {
   return evidenceOf(`${SECTION_LABEL[item.section]}${rating}: ${item.text}`, item);
 }
 
-/** One finding per handoff gap item of a topic, with the note's own fix as the next action. */
-function gapHits(model: TenantModel, topic: GapTopic, fallbackSeverity: Severity): RuleHit[] {
+/**
+ * One finding per handoff gap item of a topic, with the note's own fix as the next action;
+ * `observedFor` adds what the collectors found about the same gap as evidence, first.
+ */
+function gapHits(
+  model: TenantModel,
+  topic: GapTopic,
+  fallbackSeverity: Severity,
+  observedFor: (noteItem: NoteItem) => readonly ObservedGap[] = () => [],
+): RuleHit[] {
   return gapItems(model.handoffs, topic).map((noteItem): RuleHit => {
     const { note, item } = noteItem;
-    const severity = item.severity ?? fallbackSeverity;
+    const observed = observedFor(noteItem);
+    const severity = mostSevere([
+      item.severity ?? fallbackSeverity,
+      ...observed.map((gap) => gap.severity),
+    ]);
     const step = fixingStep(note, item);
     const owner = note.owner !== undefined ? ` with ${note.owner}` : "";
     const action =
       step !== undefined
         ? `${step.text.replace(/[.\s]+$/, "")} (next step at ${where(step)}).`
-        : `The handoff has no next step for this yet: agree a fix${owner} and add it to ${note.provenance.file}.`;
+        : (observed[0]?.action ??
+          `The handoff has no next step for this yet: agree a fix${owner} and add it to ${note.provenance.file}.`);
     return {
       subject: itemSubject(note, item),
       title: `${entityName(model, note.entity)}: ${headline(item.text)}`,
       entity: note.entity,
-      evidence: [itemEvidence(noteItem)],
+      evidence: [...observed.flatMap((gap) => gap.evidence), itemEvidence(noteItem)],
       action,
       severity,
       effort: step !== undefined ? effortHint(step.text) : 2,
@@ -57,7 +79,31 @@ function gapHits(model: TenantModel, topic: GapTopic, fallbackSeverity: Severity
   });
 }
 
-/** Security gaps: Known issues and Risks tagged `security` in any handoff note. */
+/**
+ * The handoff security item of the same entity that describes an observed gap: the one sharing
+ * the most content words with it, at least MIN_FIX_OVERLAP; undefined when none does.
+ */
+export function describingItem(gap: ObservedGap, items: readonly NoteItem[]): NoteItem | undefined {
+  const words = contentWords(gap.matchText);
+  let best: NoteItem | undefined;
+  let bestScore = MIN_FIX_OVERLAP - 1;
+  for (const candidate of items) {
+    if (candidate.note.entity !== gap.entity) continue;
+    const score = [...contentWords(candidate.item.text)].filter((w) => words.has(w)).length;
+    if (score > bestScore) {
+      best = candidate;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/**
+ * Security gaps: what the git and AWS collectors observe (credentials in git, committed env
+ * files, open endpoints, CloudFront without WAF, secrets in Lambda environments, unencrypted
+ * logs and buckets) and the Known issues and Risks tagged `security` in the handoff notes. A
+ * gap both sources know is one finding with both kinds of evidence.
+ */
 export const securityGapRule: Rule = {
   id: "tech-security-gap",
   category: "security-gap",
@@ -65,7 +111,32 @@ export const securityGapRule: Rule = {
   severity: "high",
   effort: 1,
   impact: 3,
-  evaluate: (context) => gapHits(context.model, "security", "high"),
+  evaluate: ({ model }) => {
+    const items = gapItems(model.handoffs, "security");
+    // Keyed by the handoff item itself: gapItems builds new NoteItem wrappers on every call.
+    const described = new Map<HandoffItem, ObservedGap[]>();
+    const unmatched: ObservedGap[] = [];
+    for (const gap of observedSecurityGaps(model)) {
+      const item = describingItem(gap, items);
+      if (item === undefined) unmatched.push(gap);
+      else described.set(item.item, [...(described.get(item.item) ?? []), gap]);
+    }
+    return [
+      ...gapHits(model, "security", "high", ({ item }) => described.get(item) ?? []),
+      ...unmatched.map(
+        (gap): RuleHit => ({
+          subject: `observed/${gap.subject}`,
+          title: `${entityName(model, gap.entity)}: ${gap.title}`,
+          entity: gap.entity,
+          evidence: gap.evidence,
+          action: gap.action,
+          severity: gap.severity,
+          effort: 1,
+          impact: impactOf(gap.severity),
+        }),
+      ),
+    ];
+  },
 };
 
 /** UX gaps: Known issues and Risks tagged `ux`. */
