@@ -1,4 +1,5 @@
-import { appendFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { appendFile, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Intelligence } from "../../src/core/analysis/intelligence.js";
@@ -122,6 +123,34 @@ describe("technology mutations", () => {
     expect(findings(after.intelligence, "security-gap")).toHaveLength(5);
     expect(wafGap(after)).toBeUndefined();
     expect(after.report("cto").subject).toContain("5 security gaps");
+  });
+
+  it("a CI workflow committed to dc-portal drops CI from the repository's delivery evidence", async () => {
+    const evidenceOf = (computed: Computed) =>
+      findings(computed.intelligence, "delivery-gap")
+        .flatMap((f) => f.evidence)
+        .find((e) => e.source.file === "repos/dc-portal")?.text;
+    expect(evidenceOf(base)).toContain(
+      "no file for CI, tests, staging, deploy scripts or rollback notes",
+    );
+    const after = await mutated(async (dir) => {
+      const repo = path.join(dir, "repos", "dc-portal");
+      await mkdir(path.join(repo, ".github", "workflows"), { recursive: true });
+      await writeFile(path.join(repo, ".github", "workflows", "ci.yml"), "on: push\njobs: {}\n");
+      const env = {
+        ...process.env,
+        GIT_AUTHOR_NAME: "t",
+        GIT_AUTHOR_EMAIL: "t@example.com",
+        GIT_COMMITTER_NAME: "t",
+        GIT_COMMITTER_EMAIL: "t@example.com",
+      };
+      execFileSync("git", ["-C", repo, "add", "-A"], { env });
+      execFileSync("git", ["-C", repo, "commit", "-q", "-m", "CI"], { env });
+    });
+    expect(evidenceOf(after)).toContain(
+      "no file for tests, staging, deploy scripts or rollback notes",
+    );
+    expect(findings(after.intelligence, "delivery-gap")).toHaveLength(6);
   });
 
   it("a $120 AWS charge in February 2026 raises the highest month to $172.64", async () => {

@@ -10,7 +10,7 @@ import type {
   Repository,
   TenantModel,
 } from "../model/index.js";
-import { type ObservedGap, observedSecurityGaps } from "./observed-gaps.js";
+import { type ObservedGap, observedDeliveryGaps, observedSecurityGaps } from "./observed-gaps.js";
 
 // Every expectation below is written out by hand from the tiny records of each test.
 
@@ -600,6 +600,69 @@ describe("credential values never reach a gap", () => {
       "Stripe live secret key sk_l… sha256:1234abcd added in commit a1b2c3d (2025-03-04) at src/pay.js:7; removed from the current tree, still in the history",
       ".env committed in c0ffee1 (2024-12-01); still in the current tree",
       "Stripe live secret key sk_l… sha256:1234abcd in .env:3",
+    ]);
+  });
+});
+
+describe("observedDeliveryGaps", () => {
+  it("names every delivery-cycle step a repository has no file for, in one gap", () => {
+    const model = emptyModel();
+    model.repositories.push(
+      repo({
+        delivery: {
+          ci: [],
+          tests: ["spec/"],
+          staging: [],
+          deployScripts: ["Procfile"],
+          rollbackDocs: [],
+        },
+      }),
+    );
+    const [gap, ...rest] = observedDeliveryGaps(model);
+    expect(rest).toEqual([]);
+    expect(gap).toEqual({
+      entity: "alpha",
+      subject: "delivery/shop",
+      title: "shop-web has no CI, staging or rollback notes",
+      matchText: "CI/CD continuous integration nothing runs on push staging rollback",
+      evidence: [
+        {
+          text: "shop-web at fffffff (2026-10-01): no file for CI, staging or rollback notes",
+          source: { sourceId: "git", file: "repos/shop-web" },
+        },
+      ],
+      severity: "medium",
+      action: "Add CI, staging and rollback notes to shop-web.",
+    });
+  });
+
+  it("rates a repository with CI but no rollback notes low, and a complete one not at all", () => {
+    const model = emptyModel();
+    model.repositories.push(
+      repo({
+        delivery: {
+          ci: ["ci.yml"],
+          tests: ["t/"],
+          staging: ["s"],
+          deployScripts: ["d"],
+          rollbackDocs: [],
+        },
+      }),
+      repo({
+        id: "done",
+        name: "done",
+        delivery: {
+          ci: ["ci.yml"],
+          tests: ["t/"],
+          staging: ["s"],
+          deployScripts: ["d"],
+          rollbackDocs: ["R.md"],
+        },
+      }),
+    );
+    const gaps = observedDeliveryGaps(model);
+    expect(gaps.map((g) => [g.severity, g.action])).toEqual([
+      ["low", expect.stringMatching(/^Add rollback notes to /)],
     ]);
   });
 });

@@ -199,3 +199,53 @@ export function observedSecurityGaps(model: TenantModel): ObservedGap[] {
     ...model.cloudAccounts.flatMap(accountGaps),
   ];
 }
+
+const DELIVERY_WORDS = {
+  ci: "CI/CD continuous integration nothing runs on push",
+  tests: "tests",
+  staging: "staging",
+  deployScripts: "deploys deploy scripts manual",
+  rollbackDocs: "rollback",
+} as const;
+
+const DELIVERY_LABELS = {
+  ci: "CI",
+  tests: "tests",
+  staging: "staging",
+  deployScripts: "deploy scripts",
+  rollbackDocs: "rollback notes",
+} as const;
+
+/**
+ * Delivery-cycle gaps observed in each repository: one per repository, naming every step the
+ * repository shows no file for (CI, tests, staging, deploy scripts, rollback notes).
+ */
+export function observedDeliveryGaps(model: TenantModel): ObservedGap[] {
+  return model.repositories.flatMap((repo): ObservedGap[] => {
+    const steps = (Object.keys(DELIVERY_LABELS) as (keyof typeof DELIVERY_LABELS)[]).filter(
+      (step) => repo.delivery[step].length === 0,
+    );
+    if (steps.length === 0) return [];
+    const labels = steps.map((step) => DELIVERY_LABELS[step]);
+    const list =
+      labels.length === 1
+        ? (labels[0] ?? "")
+        : `${labels.slice(0, -1).join(", ")} or ${labels[labels.length - 1]}`;
+    return [
+      {
+        entity: repo.entity,
+        subject: `delivery/${repo.id}`,
+        title: `${repo.name} has no ${list}`,
+        matchText: steps.map((step) => DELIVERY_WORDS[step]).join(" "),
+        evidence: [
+          repoEvidence(
+            repo,
+            `${repo.name} at ${repo.headCommit.slice(0, 7)} (${repo.lastCommitDate}): no file for ${list}`,
+          ),
+        ],
+        severity: steps.includes("ci") ? "medium" : "low",
+        action: `Add ${list.replace(/ or ([^,]+)$/, " and $1")} to ${repo.name}.`,
+      },
+    ];
+  });
+}

@@ -277,13 +277,13 @@ function deliveryCycle(intelligence: Intelligence): Section {
     });
     blocks.push(
       paragraph(
-        `${capitalise(countWithMix(list, "delivery-cycle gap"))} across ${plural(signals.rows.length, "entity", "entities")}. Entities with a gap reported, per signal: ${listWords(counts)}. A gap is a known issue or risk tagged delivery, or an untagged one that names CI/CD, staging, deploys or rollback.`,
+        `${capitalise(countWithMix(list, "delivery-cycle gap"))} across ${plural(signals.rows.length, "entity", "entities")}. Entities with a gap reported, per signal: ${listWords(counts)}. A gap is a known issue or risk tagged delivery, or an untagged one that names CI/CD, staging, deploys or rollback${intelligence.context.model.repositories.length > 0 ? `; what the ${plural(intelligence.context.model.repositories.length, "git repository", "git repositories")} lack (no CI configuration, tests, staging, deploy scripts or rollback notes) joins the item of the same entity that describes it, or stands as its own gap` : ""}.`,
       ),
       table(signals),
     );
   }
-  blocks.push(findingList(list, "No handoff note records a delivery-cycle gap."));
-  return section(intelligence, "delivery-cycle", "Delivery cycle", ["handoffs"], blocks);
+  blocks.push(findingList(list, "No repository or handoff note shows a delivery-cycle gap."));
+  return section(intelligence, "delivery-cycle", "Delivery cycle", ["handoffs", "git"], blocks);
 }
 
 function engineeringActions(intelligence: Intelligence): Section {

@@ -1,5 +1,9 @@
 import { entityName, plural } from "../analysis/common.js";
-import { type ObservedGap, observedSecurityGaps } from "../analysis/observed-gaps.js";
+import {
+  type ObservedGap,
+  observedDeliveryGaps,
+  observedSecurityGaps,
+} from "../analysis/observed-gaps.js";
 import {
   contentWords,
   effortHint,
@@ -99,6 +103,42 @@ export function describingItem(gap: ObservedGap, items: readonly NoteItem[]): No
 }
 
 /**
+ * The handoff gap items of a topic with the observed gaps each describes as extra evidence, then
+ * one finding per observed gap no handoff item describes (subject `observed/...`).
+ */
+function mergedGapHits(
+  model: TenantModel,
+  topic: GapTopic,
+  fallbackSeverity: Severity,
+  observed: readonly ObservedGap[],
+): RuleHit[] {
+  const items = gapItems(model.handoffs, topic);
+  // Keyed by the handoff item itself: gapItems builds new NoteItem wrappers on every call.
+  const described = new Map<HandoffItem, ObservedGap[]>();
+  const unmatched: ObservedGap[] = [];
+  for (const gap of observed) {
+    const item = describingItem(gap, items);
+    if (item === undefined) unmatched.push(gap);
+    else described.set(item.item, [...(described.get(item.item) ?? []), gap]);
+  }
+  return [
+    ...gapHits(model, topic, fallbackSeverity, ({ item }) => described.get(item) ?? []),
+    ...unmatched.map(
+      (gap): RuleHit => ({
+        subject: `observed/${gap.subject}`,
+        title: `${entityName(model, gap.entity)}: ${gap.title}`,
+        entity: gap.entity,
+        evidence: gap.evidence,
+        action: gap.action,
+        severity: gap.severity,
+        effort: 1,
+        impact: impactOf(gap.severity),
+      }),
+    ),
+  ];
+}
+
+/**
  * Security gaps: what the git and AWS collectors observe (credentials in git, committed env
  * files, open endpoints, CloudFront without WAF, secrets in Lambda environments, unencrypted
  * logs and buckets) and the Known issues and Risks tagged `security` in the handoff notes. A
@@ -111,32 +151,7 @@ export const securityGapRule: Rule = {
   severity: "high",
   effort: 1,
   impact: 3,
-  evaluate: ({ model }) => {
-    const items = gapItems(model.handoffs, "security");
-    // Keyed by the handoff item itself: gapItems builds new NoteItem wrappers on every call.
-    const described = new Map<HandoffItem, ObservedGap[]>();
-    const unmatched: ObservedGap[] = [];
-    for (const gap of observedSecurityGaps(model)) {
-      const item = describingItem(gap, items);
-      if (item === undefined) unmatched.push(gap);
-      else described.set(item.item, [...(described.get(item.item) ?? []), gap]);
-    }
-    return [
-      ...gapHits(model, "security", "high", ({ item }) => described.get(item) ?? []),
-      ...unmatched.map(
-        (gap): RuleHit => ({
-          subject: `observed/${gap.subject}`,
-          title: `${entityName(model, gap.entity)}: ${gap.title}`,
-          entity: gap.entity,
-          evidence: gap.evidence,
-          action: gap.action,
-          severity: gap.severity,
-          effort: 1,
-          impact: impactOf(gap.severity),
-        }),
-      ),
-    ];
-  },
+  evaluate: ({ model }) => mergedGapHits(model, "security", "high", observedSecurityGaps(model)),
 };
 
 /** UX gaps: Known issues and Risks tagged `ux`. */
@@ -150,7 +165,11 @@ export const uxGapRule: Rule = {
   evaluate: (context) => gapHits(context.model, "ux", "medium"),
 };
 
-/** Delivery-cycle gaps: items tagged `delivery`, or untagged items naming CI/CD, staging, deploys or rollback. */
+/**
+ * Delivery-cycle gaps: what each git repository lacks (CI, tests, staging, deploy scripts,
+ * rollback notes), and handoff items tagged `delivery` or naming CI/CD, staging, deploys or
+ * rollback; a repository's gaps join the handoff item of its entity that describes them.
+ */
 export const deliveryGapRule: Rule = {
   id: "tech-delivery-gap",
   category: "delivery-gap",
@@ -158,7 +177,7 @@ export const deliveryGapRule: Rule = {
   severity: "medium",
   effort: 2,
   impact: 2,
-  evaluate: (context) => gapHits(context.model, "delivery", "medium"),
+  evaluate: ({ model }) => mergedGapHits(model, "delivery", "medium", observedDeliveryGaps(model)),
 };
 
 const BILLING_WORDS = /\bbill|\binvoic/i;
