@@ -85,3 +85,18 @@ describe("scanSecrets", () => {
     ]);
   });
 });
+
+describe("secretRulesFingerprint", () => {
+  it("names the preset's version and hashes our detectors' code, so a changed rule shows", async () => {
+    const { createHash } = await import("node:crypto");
+    const { readFileSync } = await import("node:fs");
+    const { fileURLToPath } = await import("node:url");
+    const { DETECTORS_MODULE_URL } = await import("../../src/core/validate/secret-patterns.js");
+    const { secretRulesFingerprint } = await import("../../src/adapters/secrets/secret-scanner.js");
+    const code = readFileSync(fileURLToPath(DETECTORS_MODULE_URL));
+    const hash = createHash("sha256").update(code).digest("hex").slice(0, 12);
+    expect(secretRulesFingerprint()).toMatch(
+      new RegExp(`^secretlint-preset \\d+\\.\\d+\\.\\d+, detectors ${hash}$`),
+    );
+  });
+});

@@ -1,6 +1,11 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import type { SecretLintCoreConfig, SecretLintCoreResultMessage } from "@secretlint/types";
 import {
   CONTEXT_SPECIFICITY,
+  DETECTORS_MODULE_URL,
   dedupeMatches,
   findSecrets,
   lineLocator,
@@ -188,4 +193,19 @@ function urlLength(text: string): number {
   const stop = text.search(/[\s"'<>`\\]|&(?:quot|lt|gt|#\d+);/);
   const url = stop === -1 ? text : text.slice(0, stop);
   return url.replace(/[).,;:]+$/, "").length;
+}
+
+/**
+ * Identifies the rules `scanSecrets` applies: a hash of our detectors' module and the secretlint
+ * preset's version. Caches of earlier scans (the git history scan) are reused only under the same
+ * rules, so a new or changed detector makes them rescan.
+ */
+export function secretRulesFingerprint(): string {
+  const require = createRequire(import.meta.url);
+  const preset = require("@secretlint/secretlint-rule-preset-recommend/package.json") as {
+    version: string;
+  };
+  const detectors = readFileSync(fileURLToPath(DETECTORS_MODULE_URL));
+  const ours = createHash("sha256").update(detectors).digest("hex").slice(0, 12);
+  return `secretlint-preset ${preset.version}, detectors ${ours}`;
 }

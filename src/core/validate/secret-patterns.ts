@@ -16,6 +16,9 @@ export interface SecretMatch {
   specificity: number;
 }
 
+/** Where this module's code lives: hashed to tell whether cached scans used the same rules. */
+export const DETECTORS_MODULE_URL = import.meta.url;
+
 /** Rule id of the generic high-entropy detector (the least specific one). */
 export const HIGH_ENTROPY_RULE = "exec-intel/high-entropy";
 

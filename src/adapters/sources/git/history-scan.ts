@@ -7,7 +7,11 @@ import type {
   GitScanCache,
   GitScanState,
 } from "../../../core/tech/scan-cache.js";
-import { type ScanItem, scanSecrets } from "../../secrets/secret-scanner.js";
+import {
+  type ScanItem,
+  scanSecrets,
+  secretRulesFingerprint,
+} from "../../secrets/secret-scanner.js";
 import { commitsDroppedSince, objectInfo, readBlobs, refTips, walkHistory } from "./git-cli.js";
 
 // The credential scan of a repository's whole history: every blob any ref reaches is read once
@@ -65,7 +69,7 @@ export async function* readTextBlobs(
 export function createBlobScanner(maxBytes: number, debug?: (line: string) => void): BlobScanner {
   return {
     maxBytes,
-    rules: `exec-intel git scan v${SCAN_VERSION}, blobs up to ${maxBytes} bytes`,
+    rules: `exec-intel git scan v${SCAN_VERSION}, ${secretRulesFingerprint()}, blobs up to ${maxBytes} bytes`,
     async scan(dir, blobs) {
       const hits: Record<string, BlobHit[]> = {};
       const done = new Set<string>();
