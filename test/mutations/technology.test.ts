@@ -153,6 +153,24 @@ describe("technology mutations", () => {
     expect(findings(after.intelligence, "delivery-gap")).toHaveLength(6);
   });
 
+  it("a Cost Explorer month that no longer matches the ledger is named in the CTO report", async () => {
+    expect(sectionText(base.report("cto"), "cloud-costs")).toContain(
+      "Its monthly totals equal the ledger's cloud charges in all 12 months both cover.",
+    );
+    // March 2026 API Gateway for DangerousCentaur: $2.78 becomes $12.78, $10 above what was paid.
+    const after = await mutated((dir) =>
+      replaceIn(
+        dir,
+        "data/aws/dangerouscentaur/ce-get-cost-and-usage.json",
+        '"2.7805867378"',
+        '"12.7805867378"',
+      ),
+    );
+    expect(sectionText(after.report("cto"), "cloud-costs")).toContain(
+      "Its monthly totals differ from the ledger's cloud charges in 1 of 12 months: 2026-03 (Cost Explorer $67.90, ledger $57.90).",
+    );
+  });
+
   it("a $120 AWS charge in February 2026 raises the highest month to $172.64", async () => {
     const after = await mutated((dir) =>
       appendFile(

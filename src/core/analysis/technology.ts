@@ -935,6 +935,82 @@ export function repositoryTable(model: TenantModel): Table {
   };
 }
 
+/**
+ * AWS cost by service from the accounts' Cost Explorer data over the cloud window, and each
+ * month's Cost Explorer total next to the ledger's cloud charges, so a bill that does not match
+ * what was paid shows.
+ */
+export function cloudCostByService(context: AnalysisContext): Table[] {
+  const { model, period, settings } = context;
+  const window = trailingMonths(period, Math.max(CLOUD_WINDOW_MONTHS, settings.trailingMonths));
+  const inWindow = new Set(window);
+  const costs = model.cloudAccounts.flatMap((a) =>
+    a.costs
+      .filter((c) => inWindow.has(c.month))
+      .map((c) => ({ ...c, entity: c.entity ?? a.entity })),
+  );
+  const months = [...new Set(costs.map((c) => c.month))].sort();
+  const services = [...new Set(costs.map((c) => c.service))];
+  const perService = services
+    .map((service) => {
+      const mine = costs.filter((c) => c.service === service);
+      const byMonth = months.map((m) =>
+        mine.filter((c) => c.month === m).reduce((sum, c) => sum + c.amountCents, 0),
+      );
+      const entities = [...new Set(mine.map((c) => c.entity).filter((e) => e !== undefined))];
+      return {
+        service,
+        entities: entities.map((e) => entityName(model, e)).join(", ") || "—",
+        low: Math.min(...byMonth),
+        high: Math.max(...byMonth),
+        total: byMonth.reduce((a, b) => a + b, 0),
+      };
+    })
+    .sort((a, b) => b.total - a.total || a.service.localeCompare(b.service));
+  const ledger = cloudSpendByMonth(model, settings.cloudCostAccount, window).months;
+  const reconciled = months.map((month) => {
+    const explorer = costs.filter((c) => c.month === month).reduce((a, c) => a + c.amountCents, 0);
+    const paid = ledger.find((m) => m.month === month)?.totalCents;
+    return [
+      month,
+      toCurrency(explorer),
+      paid === undefined ? "—" : toCurrency(paid),
+      paid === undefined ? "—" : toCurrency(explorer - paid),
+    ];
+  });
+  return [
+    {
+      id: "cloud-cost-by-service",
+      title: `AWS cost by service, Cost Explorer (${months.length > 0 ? `${monthLabel(months[0] ?? period)}–${monthLabel(months[months.length - 1] ?? period)}` : "no months"})`,
+      columns: [
+        { key: "service", label: "Service" },
+        { key: "entities", label: "Entities" },
+        { key: "low", label: "Lowest month", unit: "USD/month" },
+        { key: "high", label: "Highest month", unit: "USD/month" },
+        { key: "total", label: "Total", unit: "USD" },
+      ],
+      rows: perService.map((r) => [
+        r.service,
+        r.entities,
+        toCurrency(r.low),
+        toCurrency(r.high),
+        toCurrency(r.total),
+      ]),
+    },
+    {
+      id: "cloud-cost-vs-ledger",
+      title: "Cost Explorer total against the ledger's cloud charges, per month",
+      columns: [
+        { key: "month", label: "Month" },
+        { key: "explorer", label: "Cost Explorer", unit: "USD" },
+        { key: "ledger", label: "Ledger", unit: "USD" },
+        { key: "difference", label: "Difference", unit: "USD" },
+      ],
+      rows: reconciled,
+    },
+  ];
+}
+
 /** Technology analysis: stack audit, cloud spend and savings, delivery signals, engineering actions. */
 export function analyseTechnology(context: AnalysisContext): AnalysisOutput {
   const { model } = context;
@@ -946,6 +1022,7 @@ export function analyseTechnology(context: AnalysisContext): AnalysisOutput {
       ...stackAudit(model, matchStacks(model)),
       repositoryTable(model),
       ...cloud.tables,
+      ...cloudCostByService(context),
       deliveryTable(model),
       ...actions.tables,
       funnelNotes(model),

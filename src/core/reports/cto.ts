@@ -250,7 +250,27 @@ function cloudCosts(intelligence: Intelligence): Section {
   if (costs.rows.length > 0) blocks.push(table(costs));
   const savingsTable = requireTable(intelligence, "cloud-savings");
   if (savingsTable.rows.length > 0) blocks.push(table(savingsTable));
-  return section(intelligence, "cloud-costs", "Cloud costs", ["ledger", "registry"], blocks);
+  const byService = requireTable(intelligence, "cloud-cost-by-service");
+  if (byService.rows.length > 0) {
+    const reconciled = requireTable(intelligence, "cloud-cost-vs-ledger");
+    const compared = reconciled.rows.filter((r) => typeof r[3] === "number");
+    const off = compared.filter((r) => Math.abs(r[3] as number) >= 0.01);
+    const accounts = intelligence.context.model.cloudAccounts.length;
+    blocks.push(
+      paragraph(
+        `Cost Explorer data from ${plural(accounts, "AWS account")} breaks the spend down by service. ${
+          compared.length === 0
+            ? "The ledger has no cloud charges in the same months to compare it with."
+            : off.length === 0
+              ? `Its monthly totals equal the ledger's cloud charges in all ${plural(compared.length, "month")} both cover.`
+              : `Its monthly totals differ from the ledger's cloud charges in ${off.length} of ${plural(compared.length, "month")}: ${listWords(off.map((r) => `${r[0]} (Cost Explorer \$${(r[1] as number).toFixed(2)}, ledger \$${(r[2] as number).toFixed(2)})`))}.`
+        }`,
+      ),
+      table(byService),
+    );
+    if (off.length > 0) blocks.push(table({ ...reconciled, rows: off }));
+  }
+  return section(intelligence, "cloud-costs", "Cloud costs", ["ledger", "registry", "aws"], blocks);
 }
 
 function uxGaps(intelligence: Intelligence): Section {
