@@ -57,6 +57,13 @@ export async function validateRendered(request: GateRequest): Promise<GateResult
     tenant,
     period: request.period,
     sources: request.model.freshness,
+    // Route 53 zones are canonical too: what the accounts really serve.
+    hostedZones: request.model.cloudAccounts.flatMap((account) =>
+      account.hostedZones.map((domain) => ({
+        domain,
+        ...(account.entity !== undefined ? { entity: account.entity } : {}),
+      })),
+    ),
     reports,
     secrets,
     settings: validationSettings(config),

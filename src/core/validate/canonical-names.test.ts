@@ -115,6 +115,26 @@ describe("canonical names gate", () => {
     expect(found("example.com, jadasailing.net.au and node.js")).toEqual([]);
   });
 
+  it("treats a Route 53 hosted zone of an entity's account as canonical as a configured domain", () => {
+    const text = "portal at dangerouscentaur.com, mail at dangerouscentuar.com";
+    const input = batch([report("cto", [section("notes", paragraph(text))])], ENTITIES);
+    // DangerousCentaur has no configured domain: without its zone nothing can be checked.
+    expect(canonicalNamesGate(input)).toEqual([]);
+    const withZones = canonicalNamesGate({
+      ...input,
+      hostedZones: [
+        { domain: "dangerouscentaur.com", entity: "dangerouscentaur" },
+        { domain: "unrelated.example", entity: "nobody" },
+      ],
+    });
+    expect(withZones.map((p) => [p.message.match(/^"([^"]+)"/)?.[1], p.fix])).toEqual([
+      ["dangerouscentuar.com", expect.stringMatching(/^write "dangerouscentaur\.com"/)],
+    ]);
+    expect(withZones[0]?.fix).toContain(
+      "the domain DangerousCentaur's AWS account hosts in Route 53",
+    );
+  });
+
   it("names the report and section, counts repeats and points the fix at the source file", () => {
     const problems = check(
       paragraph("quickdumpnow is late. quickdumpnow again."),

@@ -46,9 +46,21 @@ export const canonicalNamesGate: Gate = (input) => {
   const spellings = input.tenant.entities.flatMap((entity) =>
     [entity.name, ...entity.aliases].map((text) => spellingOf(text, entity, text === entity.name)),
   );
-  const domains = input.tenant.entities.flatMap((entity) =>
-    entity.domains.map((domain) => ({ domain: domain.toLowerCase(), entity })),
+  const configured = input.tenant.entities.flatMap((entity) =>
+    entity.domains.map((domain) => ({
+      domain: domain.toLowerCase(),
+      what: `the domain configured for ${entity.name}`,
+    })),
   );
+  // A hosted zone of an entity's AWS account is as canonical as a configured domain.
+  const zones = (input.hostedZones ?? []).flatMap((zone) => {
+    const entity = input.tenant.entities.find((e) => e.id === zone.entity);
+    const domain = zone.domain.toLowerCase();
+    return entity === undefined || configured.some((d) => d.domain === domain)
+      ? []
+      : [{ domain, what: `the domain ${entity.name}'s AWS account hosts in Route 53` }];
+  });
+  const domains = [...configured, ...zones];
   const matcher = new NameMatcher(spellings);
   const found: { document: ReportDocument; located: Located; hit: Hit }[] = [];
   for (const { document } of input.reports) {
@@ -368,7 +380,7 @@ function closest(found: string, allowed: Spelling[]): Spelling {
 }
 
 /** Domain-like tokens within edit distance 2 of a configured domain, but not equal to it. */
-function domainHits(text: string, domains: { domain: string; entity: EntityConfig }[]): Hit[] {
+function domainHits(text: string, domains: { domain: string; what: string }[]): Hit[] {
   if (domains.length === 0) return [];
   const hits: Hit[] = [];
   for (const match of text.matchAll(DOMAIN)) {
@@ -379,14 +391,14 @@ function domainHits(text: string, domains: { domain: string; entity: EntityConfi
       ({ domain }) => labels.slice(-domain.split(".").length).join(".") === domain,
     );
     if (exact) continue;
-    for (const { domain, entity } of domains) {
+    for (const { domain, what } of domains) {
       const tail = labels.slice(-domain.split(".").length).join(".");
       if (boundedDistance(tail, domain, MAX_DISTANCE) <= MAX_DISTANCE) {
         hits.push({
           kind: "domain",
           found: match[0],
           suggestion: match[0].slice(0, match[0].length - tail.length) + domain,
-          what: `the domain configured for ${entity.name}`,
+          what,
         });
         break;
       }

@@ -90,6 +90,8 @@ export interface GateInput {
   settings: ValidationSettings;
   /** Roles asked for on the command line (`--report`); coverage checks only these. */
   requestedRoles?: string[];
+  /** Domains the AWS accounts host in Route 53, with the entity of each account when known. */
+  hostedZones?: { domain: string; entity?: string }[];
 }
 
 /** A gate: pure, from the batch to its problems. */
