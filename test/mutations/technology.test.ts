@@ -151,6 +151,12 @@ describe("technology mutations", () => {
       "no file for tests, staging, deploy scripts or rollback notes",
     );
     expect(findings(after.intelligence, "delivery-gap")).toHaveLength(6);
+    const ciCell = (computed: Computed) =>
+      computed.intelligence.tables
+        .get("delivery-cycle")
+        ?.rows.find((r) => r[0] === "DangerousCentaur")?.[1];
+    expect(ciCell(base)).toBe("none in repos/dc-portal");
+    expect(ciCell(after)).toBe("in repos/dc-portal: .github/workflows/ci.yml");
   });
 
   it("a Cost Explorer month that no longer matches the ledger is named in the CTO report", async () => {

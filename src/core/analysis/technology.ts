@@ -619,16 +619,43 @@ export function deliverySignals(
   };
 }
 
+// The repository files that show each delivery-cycle signal.
+const REPO_SIGNAL: Record<(typeof DELIVERY_SIGNALS)[number]["key"], keyof Repository["delivery"]> =
+  {
+    ci: "ci",
+    staging: "staging",
+    deploy: "deployScripts",
+    rollback: "rollbackDocs",
+  };
+
+/**
+ * A signal the handoffs do not report, from the entity's repositories: "none in repos/x" when
+ * no repository has a file for it, else where the files are.
+ */
+function repositorySignal(
+  repos: readonly Repository[],
+  key: (typeof DELIVERY_SIGNALS)[number]["key"],
+): string | undefined {
+  if (repos.length === 0) return undefined;
+  const files = repos.filter((r) => r.delivery[REPO_SIGNAL[key]].length > 0);
+  if (files.length === 0) return `none in ${repos.map((r) => r.path).join(", ")}`;
+  return `in ${files.map((r) => `${r.path}: ${r.delivery[REPO_SIGNAL[key]].slice(0, 2).join(", ")}`).join("; ")}`;
+}
+
 function deliveryTable(model: TenantModel): Table {
   const items = gapItems(model.handoffs, "delivery");
   const entities = model.entities.filter(
     (e) =>
       items.some((i) => i.note.entity === e.id) ||
-      model.handoffs.some((n) => n.entity === e.id && isTechnologyNote(n)),
+      model.handoffs.some((n) => n.entity === e.id && isTechnologyNote(n)) ||
+      model.repositories.some((r) => r.entity === e.id),
   );
   return {
     id: "delivery-cycle",
-    title: "Delivery-cycle signals per entity, from the handoff notes",
+    title:
+      model.repositories.length > 0
+        ? "Delivery-cycle signals per entity, from the handoff notes and the git repositories"
+        : "Delivery-cycle signals per entity, from the handoff notes",
     columns: [
       { key: "entity", label: "Entity" },
       ...DELIVERY_SIGNALS.map((s) => ({ key: s.key, label: s.label })),
@@ -636,7 +663,16 @@ function deliveryTable(model: TenantModel): Table {
     ],
     rows: entities.map((e) => {
       const mine = items.filter((i) => i.note.entity === e.id);
-      const signals = deliverySignals(mine);
+      const repos = model.repositories.filter((r) => r.entity === e.id);
+      const reported = deliverySignals(mine);
+      const signals = Object.fromEntries(
+        DELIVERY_SIGNALS.map(({ key }) => [
+          key,
+          reported[key] === "not reported"
+            ? (repositorySignal(repos, key) ?? reported[key])
+            : reported[key],
+        ]),
+      ) as typeof reported;
       const fixes = [
         ...new Set(
           mine.flatMap(({ note, item }) => {

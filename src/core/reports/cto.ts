@@ -154,7 +154,7 @@ function stackAudit(intelligence: Intelligence): Section {
     const outdated = model.repositories.flatMap((r) =>
       r.stack
         .filter((item) => item.endOfLife !== undefined)
-        .map((item) => `${item.technology} ${item.version ?? ""}`.trim() + ` in ${r.name}`),
+        .map((item) => `${[item.technology, item.version].filter(Boolean).join(" ")} in ${r.name}`),
     );
     blocks.push(
       paragraph(
@@ -263,7 +263,7 @@ function cloudCosts(intelligence: Intelligence): Section {
             ? "The ledger has no cloud charges in the same months to compare it with."
             : off.length === 0
               ? `Its monthly totals equal the ledger's cloud charges in all ${plural(compared.length, "month")} both cover.`
-              : `Its monthly totals differ from the ledger's cloud charges in ${off.length} of ${plural(compared.length, "month")}: ${listWords(off.map((r) => `${r[0]} (Cost Explorer \$${(r[1] as number).toFixed(2)}, ledger \$${(r[2] as number).toFixed(2)})`))}.`
+              : `Its monthly totals differ from the ledger's cloud charges in ${off.length} of ${plural(compared.length, "month")}: ${listWords(off.map((r) => `${r[0]} (Cost Explorer $${(r[1] as number).toFixed(2)}, ledger $${(r[2] as number).toFixed(2)})`))}.`
         }`,
       ),
       table(byService),
