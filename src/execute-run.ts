@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { FileAuditLog } from "./adapters/log/audit-log.js";
 import type { ArchivedObject, ManifestDelivery } from "./core/archive/manifest.js";
 import type { Archive } from "./core/archive/ports.js";
 import { type AuditLog, SILENT_AUDIT_LOG } from "./core/audit/ports.js";
@@ -80,7 +81,7 @@ export async function executeRun(request: ExecuteRunRequest): Promise<ExecutedRu
         config.log.dir ?? path.join(config.stateDir, "logs"),
         `${request.runId}.jsonl`,
       );
-  const audit: AuditLog =
+  const audit: AuditLog & Partial<Pick<FileAuditLog, "flush">> =
     logFile === undefined && request.echoLog === undefined
       ? SILENT_AUDIT_LOG
       : openAuditLog({
@@ -324,7 +325,7 @@ export async function executeRun(request: ExecuteRunRequest): Promise<ExecutedRu
     });
     history?.finish(request.runId, { ...outcome, finishedAt: request.now().toISOString() });
     history?.close();
-    if ("flush" in audit && typeof audit.flush === "function") audit.flush();
+    audit.flush?.();
   }
 }
 

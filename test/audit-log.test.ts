@@ -2,12 +2,12 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { appendFile, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { scanSecrets } from "../src/adapters/secrets/secret-scanner.js";
 import type { RunManifest } from "../src/core/archive/manifest.js";
 import type { ManifestRef, RunRecord } from "../src/core/history/ports.js";
 import type { DeliverySummary } from "../src/deliver.js";
-import { type CliRun, copyPortfolioWithoutPdf, runCli } from "./helpers/cli.js";
+import { type CliRun, portfolioCopies, runCli } from "./helpers/cli.js";
 import {
   filesUnder,
   type LogFile,
@@ -53,17 +53,8 @@ const MAX_EVENT_BYTES = 256 * 1024;
 /** The EMF metric names: CloudWatch's PascalCase, the only keys that are not snake_case. */
 const METRICS = ["ReportsGenerated", "MessagesSent", "MessagesFailed", "RunDuration"];
 
-const cleanups: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
-
 /** A copy of the portfolio without PDFs (they have their own tests), `yaml` appended to its config. */
-async function workspace(yaml = ""): Promise<string> {
-  const { dir, cleanup } = await copyPortfolioWithoutPdf(yaml);
-  cleanups.push(cleanup);
-  return dir;
-}
+const workspace = portfolioCopies();
 
 function run(dir: string, ...extra: string[]): Promise<CliRun> {
   return runCli(["run", "-w", dir, "--period", PERIOD, ...extra]);

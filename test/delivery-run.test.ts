@@ -1,9 +1,9 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { simpleParser } from "mailparser";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openSqliteLedger } from "../src/adapters/store/sqlite-store.js";
-import { copyPortfolioWithoutPdf, runCli } from "./helpers/cli.js";
+import { portfolioCopies, runCli } from "./helpers/cli.js";
 
 // `exec-intel run` with the embedded outbox transport, as `npm run demo` uses it: one .eml per
 // recipient per report, a re-run sends nothing, targeting and forced resends, and what happens to
@@ -19,17 +19,8 @@ interface Delivery {
   sentNow: boolean;
 }
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
-
-/** A copy of the portfolio without PDFs (faster; the PDF path has its own tests). */
-async function workspace(): Promise<string> {
-  const { dir, cleanup } = await copyPortfolioWithoutPdf();
-  cleanups.push(cleanup);
-  return dir;
-}
+/** A copy of the portfolio without PDFs (they have their own tests), `yaml` appended to its config. */
+const workspace = portfolioCopies();
 
 async function run(dir: string, ...extra: string[]) {
   const result = await runCli(["run", "-w", dir, "--period", "2026-10", "--json", ...extra]);

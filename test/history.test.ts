@@ -1,25 +1,16 @@
 import { execFileSync } from "node:child_process";
 import { appendFile, chmod, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyPortfolioWithoutPdf, runCli } from "./helpers/cli.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { portfolioCopies, runCli } from "./helpers/cli.js";
 
 // The run history, manifests and `verify` end to end on a copy of the portfolio: two runs on
 // one day (the second finds every name taken), then the archive tampered with in each way
 // `verify` must catch. The clock of runCli is fixed at 2026-11-21.
 
 const DAY = "2026-11-21";
-const cleanups: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
-
-/** A copy of the portfolio without PDFs (faster; the PDF path has its own tests), in its own git repository. */
-async function workspace(yaml = ""): Promise<string> {
-  const { dir, cleanup } = await copyPortfolioWithoutPdf(yaml);
-  cleanups.push(cleanup);
-  return dir;
-}
+/** A copy of the portfolio without PDFs (they have their own tests), `yaml` appended to its config. */
+const workspace = portfolioCopies();
 
 const git = (dir: string, ...args: string[]) =>
   execFileSync("git", ["-C", dir, ...args], {

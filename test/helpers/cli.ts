@@ -2,6 +2,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll } from "vitest";
 import { type Io, main } from "../../src/entry/cli.js";
 
 /** The reference workspace shipped in examples/. */
@@ -70,4 +71,20 @@ export async function copyPortfolioWithoutPdf(
     `${text.replace("render:\n  pdf: auto", "render:\n  pdf: off")}\n${yaml}\n`,
   );
   return copy;
+}
+
+/**
+ * For one test file: a function that makes a portfolio copy without PDFs (optionally with
+ * `yaml` appended to its config) and returns its folder; every copy is removed after the file.
+ */
+export function portfolioCopies(): (yaml?: string) => Promise<string> {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+  return async (yaml = "") => {
+    const { dir, cleanup } = await copyPortfolioWithoutPdf(yaml);
+    cleanups.push(cleanup);
+    return dir;
+  };
 }
