@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { ReportKind } from "../src/core/config.js";
 import { REQUIRED_SECTIONS } from "../src/core/reports/index.js";
 import { PORTFOLIO, runCli } from "./helpers/cli.js";
 import { computeTenant } from "./helpers/pipeline.js";
@@ -44,7 +45,7 @@ describe("reports of the reference portfolio for 2026-10 (dry run)", async () =>
       ["ceo", "cto", "accounting", "cmo", "cfo"].map((role) => `portfolio/2026-10/${role}`),
     );
     for (const report of tenant?.reports ?? []) {
-      const required = REQUIRED_SECTIONS[report.role] ?? [];
+      const required = REQUIRED_SECTIONS[report.role as ReportKind] ?? [];
       expect(
         report.sections.filter((id) => required.includes(id)),
         report.role,

@@ -96,6 +96,45 @@ describe("validateConfig", () => {
     expect(problems[1]?.column).toBe(13);
   });
 
+  it("checks that every role names a report and every domain report an entity of its kind", () => {
+    const roles = `    roles:
+      ceo:
+        recipients: []
+      landlord:
+        recipients: []
+      manager:
+        report: rental-property
+      deliveries:
+        report: yacht-delivery
+        entity: jada
+      cto:
+        entity: jada
+`;
+    const text = VALID.replace(/ {4}roles:\n(?: {6}.*\n| {8}.*\n)+/, roles).replace(
+      "      - { id: jada, name: JADA, kind: business }",
+      "      - { id: jada, name: JADA, kind: business }\n      - { id: a, name: Flat A, kind: property }\n      - { id: b, name: Flat B, kind: property }",
+    );
+    const { problems } = load(text);
+    expect(problems.map((p) => [p.line, p.message, p.hint])).toEqual([
+      [
+        13,
+        'role "landlord" names no report',
+        "add `report:` with one of: ceo, cto, accounting, cmo, cfo, rental-property, yacht-delivery, billing-audit",
+      ],
+      [
+        15,
+        "the rental-property report needs to know which of a, b it covers",
+        "add `entity:` to the role",
+      ],
+      [
+        18,
+        'the yacht-delivery report covers an entity of kind service; "jada" is business',
+        "use one of: (none: add an entity of kind service)",
+      ],
+      [20, "the cto report covers every entity", "remove `entity`"],
+    ]);
+  });
+
   it("reports YAML syntax errors with line and column", () => {
     const { problems } = load("version: 1\ntenants:\n  - id: a\n   name: bad indent\n");
     expect(problems[0]).toMatchObject({ file: "exec-intel.yaml", line: 4 });

@@ -17,8 +17,39 @@ const recipientSchema = z.strictObject({
   email: z.email("use a full email address such as ceo@example.com"),
 });
 
+/** The reports exec-intel writes: the five C-suite reports, then the domain reports. */
+export const REPORT_KINDS = [
+  "ceo",
+  "cto",
+  "accounting",
+  "cmo",
+  "cfo",
+  "rental-property",
+  "yacht-delivery",
+  "billing-audit",
+] as const;
+
+/** One kind of report. */
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+/** The entity kind each domain report covers. */
+export const DOMAIN_ENTITY_KINDS: Readonly<Partial<Record<ReportKind, string>>> = {
+  "rental-property": "property",
+  "yacht-delivery": "service",
+  "billing-audit": "client-portfolio",
+};
+
 const roleSchema = z.strictObject({
   title: z.string().optional().describe("Display title of the role, e.g. Chief Executive Officer"),
+  report: z
+    .enum(REPORT_KINDS)
+    .optional()
+    .describe("The report this role receives (default: the role id, e.g. cto)"),
+  entity: slug
+    .optional()
+    .describe(
+      "Domain reports: the entity covered (default: the tenant's only entity of the report's kind)",
+    ),
   recipients: z.array(recipientSchema).default([]),
   expectedKpis: z
     .array(slug)
@@ -134,22 +165,93 @@ const gitSourceSchema = z.strictObject({
     .describe("Scan every commit for credentials, not only the current tree"),
   staleAfterDays: z.number().int().positive().optional(),
 });
-const awsSourceSchema = z.strictObject({
-  id: slug,
-  type: z.literal("aws"),
-  mode: z
-    .literal("snapshot")
-    .default("snapshot")
-    .describe("snapshot: a folder of AWS CLI JSON outputs (see docs/workspace.md)"),
-  path: relativePath.describe("The folder of AWS CLI outputs"),
-  entity: slug.optional().describe("Entity the account belongs to"),
-  entityTag: z
-    .string()
-    .default("entity")
-    .describe("Resource tag whose value names the entity of a resource or cost"),
-  region: z.string().optional(),
-  staleAfterDays: z.number().int().positive().optional(),
-});
+const AWS_SERVICES = [
+  "s3",
+  "cloudfront",
+  "lambda",
+  "dynamodb",
+  "logs",
+  "ec2",
+  "route53",
+  "ce",
+  "sts",
+  "tagging",
+] as const;
+
+const awsSourceSchema = z
+  .strictObject({
+    id: slug,
+    type: z.literal("aws"),
+    mode: z
+      .enum(["snapshot", "live"])
+      .default("snapshot")
+      .describe(
+        "snapshot: a folder of AWS CLI JSON outputs (see docs/aws-snapshot.md); live: ask AWS with the standard credential chain",
+      ),
+    path: relativePath.optional().describe("The folder of AWS CLI outputs (snapshot mode only)"),
+    entity: slug.optional().describe("Entity the account belongs to"),
+    entityTag: z
+      .string()
+      .default("entity")
+      .describe("Resource tag whose value names the entity of a resource or cost"),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "use a region code such as us-west-2")
+      .optional()
+      .describe("Live mode: the region of the account's regional resources (default: the SDK's)"),
+    profile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Live mode: a named profile of ~/.aws/config (default: the standard chain)"),
+    costMonths: z
+      .number()
+      .int()
+      .min(1)
+      .max(14)
+      .default(12)
+      .describe("Live mode: months of Cost Explorer data, ending with the reported month"),
+    endpoints: z
+      .partialRecord(z.enum(AWS_SERVICES), z.url())
+      .optional()
+      .describe("Live mode: endpoint per service, for an emulator such as LocalStack"),
+    staleAfterDays: z.number().int().positive().optional(),
+  })
+  .superRefine((source, context) => {
+    if (source.mode === "snapshot" && source.path === undefined)
+      context.addIssue({
+        code: "custom",
+        path: ["path"],
+        message: "a snapshot source needs `path`: the folder of AWS CLI outputs",
+      });
+    if (source.mode === "live" && source.path !== undefined)
+      context.addIssue({
+        code: "custom",
+        path: ["path"],
+        message:
+          "a live source asks AWS and reads no folder: remove `path`, or set `mode: snapshot`",
+      });
+    const liveOnly = (["profile", "endpoints"] as const).filter((key) => source[key] !== undefined);
+    if (source.mode === "snapshot" && liveOnly.length > 0)
+      context.addIssue({
+        code: "custom",
+        path: [liveOnly[0] as string],
+        message: `\`${liveOnly.join("`, `")}\` only applies to \`mode: live\``,
+      });
+  });
+
+/** A folder of CSV files for one domain entity (see docs/domain-data.md). */
+const domainFolderSource = <T extends string>(type: T, what: string) =>
+  z.strictObject({
+    id: slug,
+    type: z.literal(type),
+    path: relativePath.describe(`The folder of ${what} CSV files`),
+    entity: slug.describe("The entity the records belong to"),
+    staleAfterDays: z.number().int().positive().optional(),
+  });
+const rentalSourceSchema = domainFolderSource("rental", "rental property");
+const deliveriesSourceSchema = domainFolderSource("deliveries", "yacht delivery");
+const billingSourceSchema = domainFolderSource("billing", "client billing");
 
 const sourceSchema = z.discriminatedUnion("type", [
   ledgerSourceSchema,
@@ -159,6 +261,9 @@ const sourceSchema = z.discriminatedUnion("type", [
   kpisSourceSchema,
   gitSourceSchema,
   awsSourceSchema,
+  rentalSourceSchema,
+  deliveriesSourceSchema,
+  billingSourceSchema,
 ]);
 
 const categoryRuleSchema = z.strictObject({
@@ -522,8 +627,19 @@ function checkReferences(config: Config, yaml: LocatedYaml): Problem[] {
     }
     const entityIds = new Set(tenant.entities.map((e) => e.id));
     const known = [...entityIds].join(", ");
+    for (const [id, role] of Object.entries(tenant.roles)) {
+      const problem = roleProblem(id, role, tenant.entities);
+      if (problem !== undefined)
+        at([...base, "roles", id, problem.key], problem.message, problem.fix);
+    }
     tenant.sources.forEach((source, s) => {
-      if (source.type === "ledger" && !entityIds.has(source.entity)) {
+      const domain = ["rental", "deliveries", "billing"].includes(source.type);
+      if (
+        (source.type === "ledger" || domain) &&
+        "entity" in source &&
+        source.entity !== undefined &&
+        !entityIds.has(source.entity)
+      ) {
         at(
           [...base, "sources", s, "entity"],
           `unknown entity "${source.entity}"`,
@@ -544,6 +660,83 @@ function checkReferences(config: Config, yaml: LocatedYaml): Problem[] {
     });
   });
   return problems;
+}
+
+/** The report kind a role receives: its `report`, else its id when that names a report. */
+export function reportKindOf(
+  roleId: string,
+  role: { report?: ReportKind },
+): ReportKind | undefined {
+  return (
+    role.report ??
+    ((REPORT_KINDS as readonly string[]).find((kind) => kind === roleId) as ReportKind | undefined)
+  );
+}
+
+/** The entity a domain report covers: the role's, else the tenant's only entity of its kind. */
+export function domainEntityOf(
+  kind: ReportKind,
+  role: { entity?: string },
+  entities: readonly { id: string; kind: string }[],
+): string | undefined {
+  const entityKind = DOMAIN_ENTITY_KINDS[kind];
+  if (entityKind === undefined) return undefined;
+  if (role.entity !== undefined) return role.entity;
+  const candidates = entities.filter((e) => e.kind === entityKind);
+  return candidates.length === 1 ? candidates[0]?.id : undefined;
+}
+
+function roleProblem(
+  id: string,
+  role: { report?: ReportKind; entity?: string },
+  entities: readonly { id: string; kind: string }[],
+): { key: string; message: string; fix: string } | undefined {
+  const kind = reportKindOf(id, role);
+  if (kind === undefined)
+    return {
+      key: "report",
+      message: `role "${id}" names no report`,
+      fix: `add \`report:\` with one of: ${REPORT_KINDS.join(", ")}`,
+    };
+  const entityKind = DOMAIN_ENTITY_KINDS[kind];
+  if (entityKind === undefined) {
+    return role.entity === undefined
+      ? undefined
+      : {
+          key: "entity",
+          message: `the ${kind} report covers every entity`,
+          fix: "remove `entity`",
+        };
+  }
+  const ofKind = entities.filter((e) => e.kind === entityKind);
+  if (role.entity !== undefined) {
+    const entity = entities.find((e) => e.id === role.entity);
+    if (entity === undefined)
+      return {
+        key: "entity",
+        message: `unknown entity "${role.entity}"`,
+        fix: `use one of: ${ofKind.map((e) => e.id).join(", ") || entities.map((e) => e.id).join(", ")}`,
+      };
+    return entity.kind === entityKind
+      ? undefined
+      : {
+          key: "entity",
+          message: `the ${kind} report covers an entity of kind ${entityKind}; "${entity.id}" is ${entity.kind}`,
+          fix: `use one of: ${ofKind.map((e) => e.id).join(", ") || `(none: add an entity of kind ${entityKind})`}`,
+        };
+  }
+  if (ofKind.length === 1) return undefined;
+  return {
+    key: "report",
+    message:
+      ofKind.length === 0
+        ? `the ${kind} report needs an entity of kind ${entityKind}, and the tenant has none`
+        : `the ${kind} report needs to know which of ${ofKind.map((e) => e.id).join(", ")} it covers`,
+    fix:
+      ofKind.length === 0
+        ? `add an entity with \`kind: ${entityKind}\``
+        : "add `entity:` to the role",
+  };
 }
 
 /** Hint for a pattern that does not compile. */

@@ -184,7 +184,7 @@ const CASES: Case[] = [
   },
   {
     name: "an annual amount that is not twelve times the monthly one",
-    edit: (e) => e.prose("cto", "cloud-costs", "($300 a year)", "($360 a year)"),
+    edit: (e) => e.prose("cto", "cloud-costs", "($301 a year)", "($360 a year)"),
     report: "portfolio/2026-10/cto",
     section: "cloud-costs",
     message: '"$360" in section cloud-costs of portfolio/2026-10/cto matches no figure',

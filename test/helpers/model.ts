@@ -1,4 +1,9 @@
-import type { AnalysisContext, AnalysisSettings } from "../../src/core/analysis/types.js";
+import type {
+  AnalysisContext,
+  AnalysisSettings,
+  ReportRole,
+} from "../../src/core/analysis/types.js";
+import { type ReportKind, reportKindOf } from "../../src/core/config.js";
 import type {
   Booking,
   Channel,
@@ -50,11 +55,14 @@ export function txn(
   return t;
 }
 
+/** A role as tests write it: its report defaults to the role id (ceo, cto, ...). */
+type TestRole = Omit<ReportRole, "report"> & { report?: ReportKind };
+
 /** An analysis context over a model with default settings (override any). */
 export function contextFor(
   model: TenantModel,
   overrides: Partial<AnalysisSettings> = {},
-  roles: AnalysisContext["roles"] = {},
+  roles: Record<string, TestRole> = {},
   period = "2026-10",
 ): AnalysisContext {
   return {
@@ -68,7 +76,12 @@ export function contextFor(
       thresholds: {},
       ...overrides,
     },
-    roles,
+    roles: Object.fromEntries(
+      Object.entries(roles).map(([id, role]) => [
+        id,
+        { ...role, report: role.report ?? reportKindOf(id, {}) ?? "ceo" },
+      ]),
+    ),
   };
 }
 

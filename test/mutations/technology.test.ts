@@ -19,6 +19,10 @@ function figure(intelligence: Intelligence, id: string): number | undefined {
   return intelligence.figures.get(id)?.value;
 }
 
+function savingsRows(computed: { intelligence: Intelligence }): unknown[][] {
+  return computed.intelligence.tables.get("cloud-savings")?.rows ?? [];
+}
+
 function actionRows(intelligence: Intelligence): string[] {
   return (intelligence.tables.get("engineering-actions")?.rows ?? []).map((r) => String(r[1]));
 }
@@ -33,11 +37,11 @@ describe("technology mutations", () => {
     base = await computeTenant(PORTFOLIO);
   });
 
-  it("the baseline has 6 security gaps, AWS $50.08–$83.92/month and $25/month of savings", () => {
+  it("the baseline has 6 security gaps, AWS $50.08–$83.92/month and $25.07/month of savings", () => {
     expect(findings(base.intelligence, "security-gap")).toHaveLength(6);
     expect(figure(base.intelligence, "aws-monthly-cost-low")).toBe(50.08);
     expect(figure(base.intelligence, "aws-monthly-cost-high")).toBe(83.92);
-    expect(figure(base.intelligence, "aws-monthly-savings")).toBe(25);
+    expect(figure(base.intelligence, "aws-monthly-savings")).toBe(25.07);
     expect(actionRows(base.intelligence)).toHaveLength(10);
     expect(base.report("cto").subject).toBe(
       "CTO · Oct 2026 · 6 security gaps · AWS $50–$84/month, $25/month to save",
@@ -194,16 +198,69 @@ describe("technology mutations", () => {
     expect(after.report("cto").subject).toContain("AWS $50–$173/month");
   });
 
-  it("a larger savings entry raises the available savings", async () => {
+  it("a larger registry saving that no AWS finding describes raises the available savings", async () => {
+    const after = await mutated((dir) =>
+      replaceIn(dir, "data/registry.yaml", "{ monthly: 3.40,", "{ monthly: 13.40,"),
+    );
+    expect(figure(after.intelligence, "aws-monthly-savings")).toBe(35.07);
+    const row = savingsRows(after).find((r) => String(r[2]).includes("lifecycle"));
+    expect(row?.[3]).toBe(13.4);
+    expect(after.report("cto").subject).toContain("$35/month to save");
+  });
+
+  it("a registry saving the AWS data also finds counts once, at the AWS estimate", async () => {
     const after = await mutated((dir) =>
       replaceIn(dir, "data/registry.yaml", "{ monthly: 9.00,", "{ monthly: 19.00,"),
     );
-    expect(figure(after.intelligence, "aws-monthly-savings")).toBe(35);
-    const row = after.intelligence.tables
-      .get("cloud-savings")
-      ?.rows.find((r) => String(r[2]).includes("on-demand"));
-    expect(row?.[3]).toBe(19);
-    expect(after.report("cto").subject).toContain("$35/month to save");
+    expect(figure(after.intelligence, "aws-monthly-savings")).toBe(25.07);
+  });
+
+  const QSD_TABLE = "data/aws/queenofsandiego/dynamodb-describe-table/bookings.json";
+  it("doubling the bookings table's provisioned capacity doubles its saving", async () => {
+    const after = await mutated(async (dir) => {
+      await replaceIn(dir, QSD_TABLE, '"ReadCapacityUnits": 20,', '"ReadCapacityUnits": 40,');
+      await replaceIn(dir, QSD_TABLE, '"WriteCapacityUnits": 15', '"WriteCapacityUnits": 30');
+    });
+    // (40 × $0.00013 + 30 × $0.00065) × 730 h = $18.03, up from $9.02.
+    const row = savingsRows(after).find((r) => String(r[2]).includes("on-demand"));
+    expect(row?.[3]).toBe(18.03);
+    expect(figure(after.intelligence, "aws-monthly-savings")).toBe(34.08);
+  });
+
+  it("more log data kept forever raises the retention saving", async () => {
+    const after = await mutated((dir) =>
+      replaceIn(
+        dir,
+        "data/aws/queenofsandiego/logs-describe-log-groups.json",
+        "86912340211",
+        "173824680422",
+      ),
+    );
+    // 301,705,762,414 bytes = 281.0 GB × $0.03 = $8.43, up from $6.
+    const row = savingsRows(after).find((r) => String(r[2]).includes("retention"));
+    expect(row?.[3]).toBe(8.43);
+    expect(figure(after.intelligence, "aws-monthly-savings")).toBe(27.5);
+  });
+
+  it("attaching the Elastic IP drops the AWS finding and the registry's entry counts again", async () => {
+    const after = await mutated((dir) =>
+      replaceIn(
+        dir,
+        "data/aws/dangerouscentaur/ec2-describe-addresses.json",
+        '"Domain": "vpc",',
+        '"Domain": "vpc",\n            "AssociationId": "eipassoc-0a1b2c3d4e5f67890",',
+      ),
+    );
+    const row = savingsRows(after).find((r) => String(r[2]).includes("Elastic IP"));
+    expect(row).toEqual([
+      "DangerousCentaur",
+      "Elastic IP from a retired EC2 test box",
+      "Release the idle Elastic IP",
+      3.6,
+      "listed in the registry",
+    ]);
+    // $25.07 − $3.65 (AWS estimate) + $3.60 (registry).
+    expect(figure(after.intelligence, "aws-monthly-savings")).toBe(25.02);
   });
 
   it("a new critical next step enters the engineering actions at rank 3 and pushes out the 10th", async () => {

@@ -1,16 +1,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+  type AwsSnapshotSource,
   type AwsSnapshotYield,
   readAwsSnapshot,
 } from "../../src/adapters/sources/aws/read-aws-snapshot.js";
 import type { DriverContext } from "../../src/adapters/sources/collect.js";
 import { loadWorkspaceConfig } from "../../src/adapters/workspace/config-file.js";
-import type { SourceConfig, TenantConfig } from "../../src/core/config.js";
+import type { TenantConfig } from "../../src/core/config.js";
 import { createEntityResolver } from "../../src/core/entity-resolver.js";
 import type { CloudAccount } from "../../src/core/model/index.js";
 import { PORTFOLIO } from "../helpers/cli.js";
-
-type AwsSource = Extract<SourceConfig, { type: "aws" }>;
 
 // What the ledger's AWS charges say, month by month (cents): the snapshot must agree exactly.
 const MONTHS = [
@@ -34,12 +33,13 @@ const LEDGER_CENTS = {
 
 let tenant: TenantConfig;
 let context: DriverContext;
-const source = (id: string, path: string, entity?: string): AwsSource => ({
+const source = (id: string, path: string, entity?: string): AwsSnapshotSource => ({
   id,
   type: "aws",
   mode: "snapshot",
   path,
   entityTag: "entity",
+  costMonths: 12,
   ...(entity !== undefined ? { entity } : {}),
 });
 const results: Record<string, AwsSnapshotYield> = {};
@@ -95,7 +95,11 @@ describe("reference portfolio AWS snapshots", () => {
     const qsd = account("queenofsandiego");
     const domains = tenant.entities.find((e) => e.id === "queenofsandiego")?.domains ?? [];
     expect(qsd.distributions).toHaveLength(1);
-    expect(qsd.distributions[0]).toMatchObject({ webAclId: null, enabled: true });
+    expect(qsd.distributions[0]).toMatchObject({
+      webAclId: null,
+      enabled: true,
+      origins: ["queenofsandiego-site.s3.us-west-2.amazonaws.com"],
+    });
     expect(qsd.distributions[0]?.aliases).toEqual(
       expect.arrayContaining(domains.flatMap((d) => [d, `www.${d}`])),
     );
@@ -116,17 +120,19 @@ describe("reference portfolio AWS snapshots", () => {
     expect(JSON.stringify(results)).not.toContain("/qsd/stripe/secret-key");
   });
 
-  it("queenofsandiego: a provisioned 5/5 bookings table and three unencrypted log groups kept forever", () => {
+  it("queenofsandiego: a provisioned 20/15 bookings table and three unencrypted log groups kept forever", () => {
     const qsd = account("queenofsandiego");
     expect(qsd.tables).toEqual([
       {
         name: "bookings",
         entity: "queenofsandiego",
         billingMode: "PROVISIONED",
-        readCapacity: 5,
-        writeCapacity: 5,
+        readCapacity: 20,
+        writeCapacity: 15,
+        itemCount: 1842,
       },
     ]);
+    expect(qsd.addresses).toEqual([]);
     expect(qsd.logGroups).toHaveLength(3);
     for (const group of qsd.logGroups) {
       expect(group.name).toMatch(/^\/aws\/lambda\/qsd-/);
@@ -172,6 +178,15 @@ describe("reference portfolio AWS snapshots", () => {
     expect(dc.logGroups.map((g) => [g.name, g.kmsKeyId !== null, g.retentionDays])).toEqual([
       ["/aws/lambda/dc-portal", true, 30],
       ["/aws/lambda/dc-stripe-webhook", true, 30],
+    ]);
+    // The idle address is what "EC2 - Other" bills every month.
+    expect(dc.addresses).toEqual([
+      {
+        publicIp: "52.12.188.47",
+        entity: "dangerouscentaur",
+        allocationId: "eipalloc-0d4c8b1e7a2f93b65",
+        attached: false,
+      },
     ]);
     expect(serviceByMonth(dc, "EC2 - Other")).toEqual(MONTHS.map(() => 360));
     expect(dc.hostedZones).toEqual(["dangerouscentaur.com"]);

@@ -2,13 +2,14 @@ import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { readAwsSnapshot } from "../../src/adapters/sources/aws/read-aws-snapshot.js";
+import {
+  type AwsSnapshotSource,
+  readAwsSnapshot,
+} from "../../src/adapters/sources/aws/read-aws-snapshot.js";
 import type { DriverContext } from "../../src/adapters/sources/collect.js";
-import { configSchema, type SourceConfig } from "../../src/core/config.js";
+import { configSchema } from "../../src/core/config.js";
 import { createEntityResolver } from "../../src/core/entity-resolver.js";
 import { makeTempDir } from "../helpers/cli.js";
-
-type AwsSource = Extract<SourceConfig, { type: "aws" }>;
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/aws-snapshot/", import.meta.url));
 
@@ -39,7 +40,7 @@ function workspaceFor(workspace: string, source: Record<string, unknown>) {
     periodEnd: "2026-10-31",
     entities: createEntityResolver(tenant.entities.map((e) => ({ ...e }))),
   };
-  return { source: tenant.sources[0] as AwsSource, context };
+  return { source: tenant.sources[0] as AwsSnapshotSource, context };
 }
 
 let workspace: string;
@@ -83,6 +84,7 @@ describe("AWS snapshot source", () => {
             aliases: ["alpha.example", "www.alpha.example"],
             webAclId: null,
             enabled: true,
+            origins: ["alpha-site.s3.us-west-2.amazonaws.com"],
           },
           {
             id: "E1KWRUHXPOMQZA",
@@ -92,6 +94,7 @@ describe("AWS snapshot source", () => {
             webAclId:
               "arn:aws:wafv2:us-east-1:123456789012:global/webacl/beta-web/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
             enabled: false,
+            origins: ["beta-uploads.s3.us-west-2.amazonaws.com"],
           },
         ],
         functions: [
@@ -124,8 +127,9 @@ describe("AWS snapshot source", () => {
             billingMode: "PROVISIONED",
             readCapacity: 5,
             writeCapacity: 5,
+            itemCount: 4120,
           },
-          { name: "sessions", entity: "beta", billingMode: "PAY_PER_REQUEST" },
+          { name: "sessions", entity: "beta", billingMode: "PAY_PER_REQUEST", itemCount: 4120 },
         ],
         logGroups: [
           {
@@ -148,6 +152,22 @@ describe("AWS snapshot source", () => {
             kmsKeyId: null,
             retentionDays: 14,
             storedBytes: 1048576,
+          },
+        ],
+        addresses: [
+          // Associated with an instance: untagged, so the account's entity.
+          {
+            publicIp: "203.0.113.25",
+            entity: "alpha",
+            allocationId: "eipalloc-0f1e2d3c4b5a69788",
+            attached: true,
+          },
+          // No association: idle, tagged for beta by its allocation's ARN.
+          {
+            publicIp: "198.51.100.17",
+            entity: "beta",
+            allocationId: "eipalloc-0a1b2c3d4e5f67890",
+            attached: false,
           },
         ],
         hostedZones: ["alpha.example", "beta.example"],
@@ -285,6 +305,7 @@ describe("AWS snapshot source", () => {
       "functions",
       "tables",
       "logGroups",
+      "addresses",
       "hostedZones",
       "costs",
     ] as const;

@@ -2,10 +2,12 @@ import path from "node:path";
 import { createCategoriser } from "../../core/categorise.js";
 import type { SourceConfig, TenantConfig } from "../../core/config.js";
 import { createEntityResolver, type EntityResolver } from "../../core/entity-resolver.js";
-import { hasErrors, type Problem, warning } from "../../core/errors.js";
+import { hasErrors, type Problem, problem, warning } from "../../core/errors.js";
 import { assessFreshness, latestDate, periodEnd } from "../../core/freshness.js";
 import { type Entity, emptyTenantModel, type TenantModel } from "../../core/model/index.js";
+import type { AwsSnapshotYield } from "./aws/read-aws-snapshot.js";
 import { parseBookingsCsv } from "./bookings-csv.js";
+import type { DomainYield } from "./domain-yield.js";
 import { parseHandoffNote } from "./handoff-markdown.js";
 import { parseKpiCsv } from "./kpis-csv.js";
 import { parseLedgerCsv } from "./ledger-csv.js";
@@ -82,7 +84,7 @@ export async function collectTenantModel(
     if (freshness.status === "stale" && !hasErrors(result.problems)) {
       problems.push(
         warning(
-          source.path,
+          sourceLocation(source),
           undefined,
           `source "${source.id}" is stale: its data ends ${freshness.asOf}, ${freshness.ageDays} days before the end of ${options.period}`,
           "export fresh data, or raise staleAfterDays for this source",
@@ -109,6 +111,24 @@ function readSource(source: SourceConfig, context: DriverContext): Promise<Sourc
       return readGit(source, context);
     case "aws":
       return readAws(source, context);
+    case "rental":
+      return readDomain(source, context, async () => {
+        const { readPropertySource } = await import("./property/read-property-source.js");
+        const read = await readPropertySource(source, context);
+        return { read, slice: { propertyBooks: read.book !== undefined ? [read.book] : [] } };
+      });
+    case "deliveries":
+      return readDomain(source, context, async () => {
+        const { readDeliveriesSource } = await import("./deliveries/read-deliveries-source.js");
+        const read = await readDeliveriesSource(source, context);
+        return { read, slice: { deliveryBooks: read.book !== undefined ? [read.book] : [] } };
+      });
+    case "billing":
+      return readDomain(source, context, async () => {
+        const { readBillingSource } = await import("./billing/read-billing-source.js");
+        const read = await readBillingSource(source, context);
+        return { read, slice: { clientBooks: read.book !== undefined ? [read.book] : [] } };
+      });
   }
 }
 
@@ -137,10 +157,41 @@ const readGit: Driver<Extract<SourceConfig, { type: "git" }>> = async (source, c
   }
 };
 const readAws: Driver<Extract<SourceConfig, { type: "aws" }>> = async (source, context) => {
-  const { readAwsSnapshot } = await import("./aws/read-aws-snapshot.js");
-  const { accounts, asOf, problems } = await readAwsSnapshot(source, context);
+  let read: AwsSnapshotYield;
+  if (source.path === undefined) {
+    const { readAwsLive } = await import("./aws/read-aws-live.js");
+    read = await readAwsLive(source, context);
+  } else {
+    const { readAwsSnapshot } = await import("./aws/read-aws-snapshot.js");
+    read = await readAwsSnapshot({ ...source, path: source.path }, context);
+  }
+  const { accounts, asOf, problems } = read;
   return { slice: { cloudAccounts: accounts }, records: accounts.length, asOf, problems };
 };
+
+/** A domain folder source: an unknown entity is a problem before any file is read. */
+async function readDomain(
+  source: Extract<SourceConfig, { type: "rental" | "deliveries" | "billing" }>,
+  context: DriverContext,
+  read: () => Promise<{ read: DomainYield<unknown>; slice: SourceYield["slice"] }>,
+): Promise<SourceYield> {
+  if (context.entities.resolve(source.entity) === undefined)
+    return failed([
+      problem(
+        source.path,
+        undefined,
+        `source "${source.id}" names an unknown entity "${source.entity}"`,
+        `use one of: ${context.entities.known()}`,
+      ),
+    ]);
+  const { read: yielded, slice } = await read();
+  return { slice, records: yielded.records, asOf: yielded.asOf, problems: yielded.problems };
+}
+
+/** Where a source's problems point: its file or folder, or the live account it asks. */
+function sourceLocation(source: SourceConfig): string {
+  return source.path ?? `${source.type} source "${source.id}" (live)`;
+}
 
 const failed = (problems: Problem[]): SourceYield => ({
   slice: {},

@@ -1,19 +1,25 @@
-import type { TenantConfig } from "../config.js";
+import { domainEntityOf, reportKindOf, type TenantConfig } from "../config.js";
 import type { TenantModel } from "../model/index.js";
 import { accountingRules } from "../rules/accounting-rules.js";
+import { billingRules } from "../rules/billing-rules.js";
+import { deliveryRules } from "../rules/deliveries-rules.js";
 import { financeRules } from "../rules/finance-rules.js";
 import { marketingRules } from "../rules/marketing-rules.js";
+import { propertyRules } from "../rules/property-rules.js";
 import type { Rule } from "../rules/rule.js";
 import { strategyRules } from "../rules/strategy-rules.js";
 import { technologyRules } from "../rules/technology-rules.js";
 import { analyseAccounting } from "./accounting.js";
+import { analyseBilling } from "./billing.js";
+import { analyseDeliveries } from "./deliveries.js";
 import { analyseFinance } from "./finance.js";
 import { type Analysis, gatherIntelligence, type Intelligence } from "./intelligence.js";
 import { analyseMarketing } from "./marketing.js";
 import { addMonths } from "./money.js";
+import { analyseProperty } from "./property.js";
 import { analyseStrategy } from "./strategy.js";
 import { analyseTechnology } from "./technology.js";
-import type { AnalysisContext } from "./types.js";
+import type { AnalysisContext, ReportRole } from "./types.js";
 
 export { addMonths };
 
@@ -24,6 +30,9 @@ export const ANALYSES: readonly Analysis[] = [
   analyseAccounting,
   analyseMarketing,
   analyseTechnology,
+  analyseProperty,
+  analyseDeliveries,
+  analyseBilling,
 ];
 
 /** Every built-in finding rule. */
@@ -33,6 +42,9 @@ export const RULES: readonly Rule[] = [
   ...accountingRules,
   ...marketingRules,
   ...technologyRules,
+  ...propertyRules,
+  ...deliveryRules,
+  ...billingRules,
 ];
 
 /** The analysis context of a tenant for a period, with settings defaulted from config. */
@@ -57,13 +69,19 @@ export function buildAnalysisContext(
       thresholds: analysis.thresholds,
     },
     roles: Object.fromEntries(
-      Object.entries(tenant.roles).map(([id, role]) => [
-        id,
-        {
+      Object.entries(tenant.roles).flatMap(([id, role]) => {
+        // The config check refuses a role without a report, so none is dropped here in practice.
+        const report = reportKindOf(id, role);
+        if (report === undefined) return [];
+        const entity = domainEntityOf(report, role, tenant.entities);
+        const described: ReportRole = {
+          report,
           expectedKpis: role.expectedKpis,
           ...(role.title !== undefined ? { title: role.title } : {}),
-        },
-      ]),
+          ...(entity !== undefined ? { entity } : {}),
+        };
+        return [[id, described]];
+      }),
     ),
   };
 }

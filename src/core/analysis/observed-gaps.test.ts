@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { cloudAccount, distribution } from "../../../test/helpers/cloud.js";
 import { business, emptyModel } from "../../../test/helpers/model.js";
 import type {
-  CloudAccount,
-  CloudDistribution,
   CloudFunction,
   RepoEndpoint,
   RepoEnvFile,
@@ -15,7 +14,6 @@ import { type ObservedGap, observedDeliveryGaps, observedSecurityGaps } from "./
 // Every expectation below is written out by hand from the tiny records of each test.
 
 const GIT = { sourceId: "git", file: "repos/shop-web", asOf: "2026-10-01" };
-const AWS = { sourceId: "aws", file: "data/aws/qsd", asOf: "2026-10-31" };
 /** Where every account-level piece of evidence points: the account's snapshot, no line. */
 const AT_ACCOUNT = { sourceId: "aws", file: "data/aws/qsd" };
 
@@ -66,34 +64,7 @@ function envFile(overrides: Partial<RepoEnvFile> = {}): RepoEnvFile {
   };
 }
 
-function account(overrides: Partial<CloudAccount> = {}): CloudAccount {
-  return {
-    id: "qsd",
-    entity: "alpha",
-    accountId: "123456789012",
-    buckets: [],
-    distributions: [],
-    functions: [],
-    tables: [],
-    logGroups: [],
-    hostedZones: [],
-    costs: [],
-    provenance: AWS,
-    ...overrides,
-  };
-}
-
-/** An enabled CloudFront distribution with no web ACL (override any field). */
-function distribution(id: string, overrides: Partial<CloudDistribution> = {}): CloudDistribution {
-  return {
-    id,
-    domainName: `${id.toLowerCase()}.cloudfront.net`,
-    aliases: [],
-    webAclId: null,
-    enabled: true,
-    ...overrides,
-  };
-}
+const account = cloudAccount;
 
 /** A 128 MB Lambda function with these secret-like environment variable names. */
 function lambda(name: string, runtime: string, names: string[], entity?: string): CloudFunction {

@@ -140,10 +140,11 @@ describe("cloud spend", () => {
     expect(output.figures.find((f) => f.id === "aws-monthly-savings")?.label).toBe(
       "AWS savings available",
     );
+    // No AWS account: every saving is the registry's, the larger first within an entity.
     expect(rows(output, "cloud-savings")).toEqual([
-      ["Alpha", "db", "Lifecycle rule", 3.4],
-      ["Alpha", "db", "Log retention", 6],
-      ["Beta", "ip", "Release it", 3.6],
+      ["Alpha", "db", "Log retention", 6, "listed in the registry"],
+      ["Alpha", "db", "Lifecycle rule", 3.4, "listed in the registry"],
+      ["Beta", "ip", "Release it", 3.6, "listed in the registry"],
     ]);
     // Alpha spent 0, 30, 40.50 against 10–20: two months above, one below.
     // Beta spent 0, 20, 0 against 3.60: one month above, two below.

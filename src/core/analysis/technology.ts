@@ -1,3 +1,4 @@
+import { periodEnd } from "../freshness.js";
 import type {
   HandoffItem,
   HandoffNote,
@@ -6,7 +7,9 @@ import type {
   TenantModel,
   Transaction,
 } from "../model/index.js";
-import { entityName, plural, sourcesOf } from "./common.js";
+import { REGISTRY_BASIS, type SavingOpportunity, savingOpportunities } from "./cloud-savings.js";
+import { entityName, latestAsOf, plural, sourcesOf } from "./common.js";
+import { bestMatch, contentWords } from "./content-words.js";
 import { addMonths, isUnder, monthOf, toCurrency, trailingMonths } from "./money.js";
 import type { AnalysisContext, AnalysisOutput, Figure, Severity, Table } from "./types.js";
 
@@ -98,40 +101,6 @@ export function gapItems(notes: readonly HandoffNote[], topic: GapTopic): NoteIt
   );
 }
 
-const STOP_WORDS = new Set(
-  (
-    "a an and are as at be been but by can do does for from has have how in into is it its " +
-    "itself no nor not of on once one only or our out own so some still such than that the " +
-    "their them then there these they this those to too up use used via was we were what when " +
-    "where which while who why will with without would about any all each every even never " +
-    "new old same just also month monthly saved save about off"
-  ).split(" "),
-);
-
-/** Content words of a sentence, lightly stemmed, for matching issues with the steps that fix them. */
-export function contentWords(text: string): Set<string> {
-  const words = text
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter((w) => w.length > 1 && !STOP_WORDS.has(w) && !/^\d+$/.test(w))
-    .map(stem);
-  return new Set(words);
-}
-
-function stem(word: string): string {
-  for (const suffix of ["ing", "ed", "es", "s"]) {
-    if (word.endsWith(suffix) && word.length - suffix.length >= 4)
-      return word.slice(0, -suffix.length);
-  }
-  return word;
-}
-
-function overlap(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
-  let shared = 0;
-  for (const word of a) if (b.has(word)) shared += 1;
-  return shared;
-}
-
 /**
  * Words to match a gap with its fix. Delivery gaps and all steps also get one token per
  * delivery-cycle signal they name, because authors describe the same thing in different words
@@ -145,26 +114,14 @@ function matchWords(item: HandoffItem, withSignals: boolean): Set<string> {
   return words;
 }
 
-/** Shared content words a step needs with an issue to count as its fix. */
-export const MIN_FIX_OVERLAP = 2;
-
 /**
  * The next step of the same note that best fixes a gap item: the one sharing the most content
  * words (at least MIN_FIX_OVERLAP), earliest on ties; undefined when no step is close enough.
  */
 export function fixingStep(note: HandoffNote, item: HandoffItem): HandoffItem | undefined {
-  const words = matchWords(item, isGapOf(item, "delivery"));
-  let best: HandoffItem | undefined;
-  let bestScore = MIN_FIX_OVERLAP - 1;
-  for (const step of note.items) {
-    if (step.section !== "next-step") continue;
-    const score = overlap(words, matchWords(step, true));
-    if (score > bestScore) {
-      best = step;
-      bestScore = score;
-    }
-  }
-  return best;
+  return bestMatch(matchWords(item, isGapOf(item, "delivery")), note.items, (step) =>
+    step.section === "next-step" ? matchWords(step, true) : undefined,
+  );
 }
 
 /** A short headline of an item: its first clause, without parentheses or code marks. */
@@ -241,17 +198,12 @@ export function matchStacks(model: TenantModel): StackMatch[] {
   return model.handoffs.flatMap((note) =>
     note.stack.map((item): StackMatch => {
       const words = contentWords(item);
-      const needed = Math.max(1, Math.ceil(words.size / 2));
-      let best: SystemComponent | undefined;
-      let bestScore = needed - 1;
-      for (const system of model.systems) {
-        if (system.entity !== note.entity) continue;
-        const score = overlap(words, componentWords(system));
-        if (score > bestScore) {
-          best = system;
-          bestScore = score;
-        }
-      }
+      const best = bestMatch(
+        words,
+        model.systems,
+        (system) => (system.entity === note.entity ? componentWords(system) : undefined),
+        Math.max(1, Math.ceil(words.size / 2)),
+      );
       return best !== undefined ? { note, item, system: best } : { note, item };
     }),
   );
@@ -352,12 +304,21 @@ export function cloudSpendByMonth(
   return { months: result, rows };
 }
 
-/** Sum of the savings of a list of components, in cents. */
-export function savingsCents(systems: readonly SystemComponent[]): number {
-  return systems.reduce(
-    (sum, s) => sum + (s.savings ?? []).reduce((a, x) => a + x.monthlyCents, 0),
-    0,
-  );
+/** Position of an entity in the tenant's list, so tables follow the owner's order. */
+function entityOrder(model: TenantModel, id: string | undefined): number {
+  const index = model.entities.findIndex((e) => e.id === id);
+  return index === -1 ? model.entities.length : index;
+}
+
+/** How the savings figure adds up: how many came from the AWS data and from the registry. */
+function savingsBasis(savings: readonly SavingOpportunity[]): string {
+  const found = savings.filter((x) => x.origin === "aws");
+  const listed = savings.filter((x) => x.origin === "registry");
+  const parts = [
+    found.length > 0 ? `${plural(found.length, "saving")} found in the AWS accounts` : "",
+    listed.length > 0 ? `${plural(listed.length, "saving")} listed in the registry` : "",
+  ].filter(Boolean);
+  return parts.length > 0 ? `Sum of ${parts.join(" and ")}.` : "No saving found or listed.";
 }
 
 /** The hosting providers of the components with a known cost ("AWS"), or a generic word. */
@@ -399,7 +360,7 @@ function cloudCosts(context: AnalysisContext): { figures: Figure[]; tables: Tabl
   const ledgerAsOf = latestRow?.date ?? `${period}-01`;
   const ledgerSources = sourcesOf(rows);
   const costed = model.systems.filter((s) => s.monthlyCostCents !== undefined);
-  const withSavings = model.systems.filter((s) => (s.savings ?? []).length > 0);
+  const savings = savingOpportunities(model, period);
   const registryAsOf =
     model.systems.map((s) => s.provenance.asOf).sort()[model.systems.length - 1] ?? `${period}-01`;
   const estimateLow = costed.reduce((a, s) => a + (s.monthlyCostCents?.low ?? 0), 0);
@@ -470,11 +431,11 @@ function cloudCosts(context: AnalysisContext): { figures: Figure[]; tables: Tabl
     {
       id: "aws-monthly-savings",
       label: `${provider} savings available`,
-      value: toCurrency(savingsCents(model.systems)),
+      value: toCurrency(savings.reduce((sum, x) => sum + x.monthlyCents, 0)),
       unit: "USD/month",
-      asOf: registryAsOf,
-      sources: sourcesOf(withSavings),
-      basis: `Sum of ${withSavings.reduce((a, s) => a + (s.savings ?? []).length, 0)} savings listed on ${withSavings.length} registry components.`,
+      asOf: latestAsOf(savings, periodEnd(period)),
+      sources: sourcesOf(savings),
+      basis: savingsBasis(savings),
     },
   ];
 
@@ -511,7 +472,6 @@ function cloudCosts(context: AnalysisContext): { figures: Figure[]; tables: Tabl
       { key: "technology", label: "Technology" },
       { key: "low", label: "Low", unit: "USD/month" },
       { key: "high", label: "High", unit: "USD/month" },
-      { key: "savings", label: "Savings", unit: "USD/month" },
     ],
     rows: [...costed]
       .sort((a, b) => order(a) - order(b))
@@ -521,8 +481,6 @@ function cloudCosts(context: AnalysisContext): { figures: Figure[]; tables: Tabl
         s.technology,
         toCurrency(s.monthlyCostCents?.low ?? 0),
         toCurrency(s.monthlyCostCents?.high ?? 0),
-        // A dash rather than $0 so the eye goes to the components that have a saving.
-        savingsCents([s]) > 0 ? toCurrency(savingsCents([s])) : "—",
       ]),
   };
 
@@ -576,23 +534,29 @@ function cloudCosts(context: AnalysisContext): { figures: Figure[]; tables: Tabl
 
   const savingsTable: Table = {
     id: "cloud-savings",
-    title: "Savings listed in the registry",
+    title: "Savings found in the AWS accounts and listed in the registry",
     columns: [
       { key: "entity", label: "Entity" },
-      { key: "system", label: "Component" },
+      { key: "subject", label: "Resource or component" },
       { key: "action", label: "Action" },
       { key: "saving", label: "Monthly saving", unit: "USD/month" },
+      { key: "basis", label: "How it is estimated" },
     ],
-    rows: [...withSavings]
-      .sort((a, b) => order(a) - order(b))
-      .flatMap((s) =>
-        (s.savings ?? []).map((x) => [
-          entityName(model, s.entity),
-          s.name,
-          x.action,
-          toCurrency(x.monthlyCents),
-        ]),
-      ),
+    rows: [...savings]
+      .sort(
+        (a, b) =>
+          entityOrder(model, a.entity) - entityOrder(model, b.entity) ||
+          b.monthlyCents - a.monthlyCents,
+      )
+      .map((x) => [
+        entityName(model, x.entity),
+        x.subject,
+        x.action,
+        toCurrency(x.monthlyCents),
+        x.origin === "registry"
+          ? REGISTRY_BASIS
+          : `${x.basis}${x.alsoListedOn !== undefined ? ` (also listed in the registry, on ${x.alsoListedOn})` : ""}`,
+      ]),
   };
   return { figures, tables: [byMonth, costTable, compare, savingsTable] };
 }

@@ -1,3 +1,4 @@
+import type { ReportKind } from "../config.js";
 import type { TenantModel } from "../model/index.js";
 
 /** How urgent a finding is. */
@@ -87,8 +88,17 @@ export interface AnalysisContext {
   /** `YYYY-MM` */
   period: string;
   settings: AnalysisSettings;
-  /** Role id → KPIs the role expects. */
-  roles: Record<string, { title?: string; expectedKpis: string[] }>;
+  /** Role id → the report it receives, the KPIs it expects and, for a domain report, its entity. */
+  roles: Record<string, ReportRole>;
+}
+
+/** What a role receives: a report kind, the KPIs it expects and, for a domain report, its entity. */
+export interface ReportRole {
+  report: ReportKind;
+  title?: string;
+  expectedKpis: string[];
+  /** The entity a domain report covers. */
+  entity?: string;
 }
 
 /** Per-tenant knobs of the analyses (from config, with defaults). */

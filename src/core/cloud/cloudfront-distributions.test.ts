@@ -58,6 +58,7 @@ describe("parseDistributions", () => {
           aliases: ["example.com", "www.example.com"],
           webAclId: null,
           enabled: true,
+          origins: ["site.s3.us-west-2.amazonaws.com"],
         },
         {
           id: "E1KWRUHXPOMQZA",
@@ -67,6 +68,7 @@ describe("parseDistributions", () => {
           webAclId:
             "arn:aws:wafv2:us-east-1:123456789012:global/webacl/site/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
           enabled: false,
+          origins: ["site.s3.us-west-2.amazonaws.com"],
         },
       ],
       problems: [],

@@ -16,6 +16,9 @@ const distributionsSchema = z.object({
           Aliases: z.object({ Items: z.array(z.string()).optional() }).optional(),
           WebACLId: z.string().optional(),
           Enabled: z.boolean(),
+          Origins: z
+            .object({ Items: z.array(z.object({ DomainName: z.string() })).optional() })
+            .optional(),
         }),
       )
       .optional(),
@@ -40,6 +43,7 @@ export function parseDistributions(
       aliases: item.Aliases?.Items ?? [],
       webAclId: item.WebACLId !== undefined && item.WebACLId !== "" ? item.WebACLId : null,
       enabled: item.Enabled,
+      origins: (item.Origins?.Items ?? []).map((origin) => origin.DomainName),
     }),
   );
   return { value: distributions, problems };

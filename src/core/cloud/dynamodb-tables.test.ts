@@ -52,8 +52,9 @@ describe("parseTables", () => {
         billingMode: "PROVISIONED",
         readCapacity: 5,
         writeCapacity: 5,
+        itemCount: 4120,
       },
-      { name: "sessions", entity: "alpha", billingMode: "PAY_PER_REQUEST" },
+      { name: "sessions", entity: "alpha", billingMode: "PAY_PER_REQUEST", itemCount: 4120 },
     ]);
   });
 

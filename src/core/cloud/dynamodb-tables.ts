@@ -11,6 +11,7 @@ const tableNamesSchema = z.object({ TableNames: z.array(z.string().min(1)) });
 const describeTableSchema = z.object({
   Table: z.object({
     TableName: z.string().min(1),
+    ItemCount: z.number().int().nonnegative().optional(),
     BillingModeSummary: z
       .object({ BillingMode: z.enum(["PROVISIONED", "PAY_PER_REQUEST"]).optional() })
       .optional(),
@@ -83,5 +84,6 @@ function toTable(table: DescribedTable, entityOf: EntityOf): CloudTable {
     ...(billingMode === "PROVISIONED" && throughput?.WriteCapacityUnits !== undefined
       ? { writeCapacity: throughput.WriteCapacityUnits }
       : {}),
+    ...(table.ItemCount !== undefined ? { itemCount: table.ItemCount } : {}),
   };
 }

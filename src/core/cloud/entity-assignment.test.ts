@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { rulesFor } from "../../../test/helpers/aws-json.js";
 import {
+  addressKey,
   assignEntity,
   bucketKey,
   distributionKey,
@@ -29,6 +30,7 @@ describe("resourceKeyOfArn", () => {
       "arn:aws:logs:us-west-2:123456789012:log-group:/aws/lambda/quote:*",
       logGroupKey("/aws/lambda/quote"),
     ],
+    ["arn:aws:ec2:us-west-2:123456789012:elastic-ip/eipalloc-0abc", addressKey("eipalloc-0abc")],
   ])("%s", (arn, key) => {
     expect(resourceKeyOfArn(arn)).toBe(key);
   });
@@ -36,7 +38,7 @@ describe("resourceKeyOfArn", () => {
   it.each([
     "arn:aws:s3:::qsd-site/index.html",
     "arn:aws:dynamodb:us-west-2:123456789012:table/bookings/stream/2026-01-01T00:00:00.000",
-    "arn:aws:ec2:us-west-2:123456789012:elastic-ip/eipalloc-0abc",
+    "arn:aws:ec2:us-west-2:123456789012:instance/i-0abc",
     "not an arn",
   ])("%s names no snapshot resource", (arn) => {
     expect(resourceKeyOfArn(arn)).toBeUndefined();

@@ -53,6 +53,10 @@ export function resourceKeyOfArn(arn: string): string | undefined {
         : undefined;
     case "logs":
       return parts[5] === "log-group" && parts[6] !== undefined ? logGroupKey(parts[6]) : undefined;
+    case "ec2":
+      return resource.startsWith("elastic-ip/")
+        ? addressKey(resource.slice("elastic-ip/".length))
+        : undefined;
     default:
       return undefined;
   }
@@ -68,6 +72,9 @@ export const functionKey = (name: string) => `lambda:function/${name}`;
 export const tableKey = (name: string) => `dynamodb:table/${name}`;
 /** Resource key of a CloudWatch Logs log group. */
 export const logGroupKey = (name: string) => `logs:log-group/${name}`;
+
+/** Resource key of an Elastic IP, by its allocation id. */
+export const addressKey = (allocationId: string) => `ec2:elastic-ip/${allocationId}`;
 
 /** Looks up the entity of a resource by its key: its tag's entity, else the fallback. */
 export type EntityOf = (resourceKey: string) => string | undefined;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { cliJson, rulesFor } from "../../../test/helpers/aws-json.js";
-import { bucketKey, functionKey, tableKey } from "./entity-assignment.js";
+import { addressKey, bucketKey, functionKey, tableKey } from "./entity-assignment.js";
 import { parseResourceTags } from "./resource-tags.js";
 
 const mapping = (arn: string, tags: Record<string, string>) => ({
@@ -29,6 +29,7 @@ describe("parseResourceTags", () => {
     expect([...value]).toEqual([
       [bucketKey("site"), "beta"],
       [functionKey("quote"), "alpha"],
+      [addressKey("eipalloc-0abc"), "beta"],
     ]);
     expect(value.has(tableKey("bookings"))).toBe(false);
   });

@@ -81,6 +81,31 @@ describe("parseBuckets", () => {
     ]);
   });
 
+  it("shows a bucket whose detail was unreadable (already reported) as unknown, without the advice to add a file", () => {
+    const { value, problems } = parseBuckets(
+      list,
+      {
+        encryption: files([["site", sseS3]]),
+        publicAccessBlock: files([["site", allBlocked]]),
+        unreadable: new Set([
+          "s3api-get-bucket-encryption/logs.json",
+          "s3api-get-bucket-encryption/old.json",
+          "s3api-get-public-access-block/logs.json",
+        ]),
+      },
+      entityOf,
+    );
+    expect(value.map((b) => [b.name, b.encrypted, b.publicAccessBlocked])).toEqual([
+      ["site", true, true],
+      ["logs", null, null],
+      ["old", null, null],
+    ]);
+    // Only the public access block of "old" is neither there nor known unreadable.
+    expect(problems.map((p) => p.message)).toEqual([
+      "s3api-get-public-access-block/ has no file for bucket old: shown as unknown",
+    ]);
+  });
+
   it("reads an empty rule list as not encrypted, and warns about a file for an unlisted bucket", () => {
     const stray = cliJson({}, "aws/s3api-get-bucket-encryption/gone.json");
     const { value, problems } = parseBuckets(

@@ -31,6 +31,11 @@ const publicAccessBlockSchema = z.object({
 export interface BucketDetails {
   encryption: ReadonlyMap<string, JsonDocument>;
   publicAccessBlock: ReadonlyMap<string, JsonDocument>;
+  /**
+   * Per-bucket files (`s3api-get-bucket-encryption/BUCKET.json`) that could not be had, already
+   * reported by whoever tried: their buckets show as unknown without a "no file" warning.
+   */
+  unreadable?: ReadonlySet<string>;
 }
 
 /**
@@ -44,6 +49,7 @@ export function parseBuckets(
   entityOf: EntityOf,
 ): Parsed<CloudBucket[]> {
   const { value, problems } = readShape(list, bucketsSchema, SNAPSHOT.buckets.command);
+  const unreadable = details.unreadable ?? new Set<string>();
   const names = (value?.Buckets ?? []).map((b) => b.Name);
   const buckets = names.map(
     (name): CloudBucket => ({
@@ -59,8 +65,14 @@ export function parseBuckets(
   );
   if (value !== undefined) {
     problems.push(
-      ...missingDetails(list, names, details.encryption, SNAPSHOT.bucketEncryption),
-      ...missingDetails(list, names, details.publicAccessBlock, SNAPSHOT.publicAccessBlock),
+      ...missingDetails(list, names, details.encryption, SNAPSHOT.bucketEncryption, unreadable),
+      ...missingDetails(
+        list,
+        names,
+        details.publicAccessBlock,
+        SNAPSHOT.publicAccessBlock,
+        unreadable,
+      ),
     );
   }
   return { value: buckets, problems };
@@ -116,9 +128,12 @@ function missingDetails(
   names: readonly string[],
   files: ReadonlyMap<string, JsonDocument>,
   kind: { folder: string; command: string },
+  unreadable: ReadonlySet<string>,
 ): Problem[] {
   const problems: Problem[] = [];
-  const missing = names.filter((name) => !files.has(name));
+  const missing = names.filter(
+    (name) => !files.has(name) && !unreadable.has(`${kind.folder}/${name}.json`),
+  );
   if (missing.length > 0)
     problems.push(
       warningAtPath(

@@ -73,6 +73,7 @@ describe("buildCloudAccount", () => {
       functions: [],
       tables: [],
       logGroups: [],
+      addresses: [],
       hostedZones: [],
       costs: [],
       provenance: { sourceId: "aws", file: FOLDER, asOf: "2026-10-31" },
@@ -81,7 +82,7 @@ describe("buildCloudAccount", () => {
       {
         file: FOLDER,
         message:
-          "not collected: s3api-list-buckets.json, cloudfront-list-distributions.json, lambda-list-functions.json, logs-describe-log-groups.json, route53-list-hosted-zones.json, dynamodb-list-tables.json (or dynamodb-describe-table/), ce-get-cost-and-usage.json (or cur/*.csv); those resources show as none",
+          "not collected: s3api-list-buckets.json, cloudfront-list-distributions.json, lambda-list-functions.json, logs-describe-log-groups.json, ec2-describe-addresses.json, route53-list-hosted-zones.json, dynamodb-list-tables.json (or dynamodb-describe-table/), ce-get-cost-and-usage.json (or cur/*.csv); those resources show as none",
         hint: "run the missing commands listed in docs/aws-snapshot.md, or ignore this if the account does not use them",
         severity: "warning",
       },

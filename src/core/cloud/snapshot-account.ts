@@ -7,6 +7,7 @@ import { parseCostAndUsage } from "./cost-explorer.js";
 import type { CostYield } from "./cost-tally.js";
 import { type CurLine, tallyCurLines } from "./cur-costs.js";
 import { parseTables } from "./dynamodb-tables.js";
+import { parseAddresses } from "./elastic-ips.js";
 import { type EntityOf, type EntityRules, entityLookup, withEntity } from "./entity-assignment.js";
 import { parseHostedZones } from "./hosted-zones.js";
 import type { JsonDocument } from "./json-document.js";
@@ -35,12 +36,16 @@ export interface AccountSnapshot {
   /** `describe-table` outputs by file name; undefined when the folder is absent. */
   tables?: ReadonlyMap<string, JsonDocument>;
   logGroups?: JsonDocument;
+  addresses?: JsonDocument;
   hostedZones?: JsonDocument;
   costs?: JsonDocument;
   /** Line items of the `cur/*.csv` files; undefined when there is no `cur/` folder. */
   costReport?: readonly CurLine[];
   tags?: JsonDocument;
-  /** Names of files that are there but could not be read (already reported): not "not collected". */
+  /**
+   * Names of files that are there but could not be read, or calls that failed (already
+   * reported): not "not collected". Per-bucket ones read `s3api-get-bucket-encryption/BUCKET.json`.
+   */
   unreadable?: ReadonlySet<string>;
 }
 
@@ -107,7 +112,11 @@ export function buildCloudAccount(
   const buckets = read(snapshot.buckets, SNAPSHOT.buckets.file, (document) =>
     parseBuckets(
       document,
-      { encryption: snapshot.bucketEncryption, publicAccessBlock: snapshot.publicAccessBlock },
+      {
+        encryption: snapshot.bucketEncryption,
+        publicAccessBlock: snapshot.publicAccessBlock,
+        unreadable,
+      },
       entityOf,
     ),
   );
@@ -118,6 +127,7 @@ export function buildCloudAccount(
   );
   const functions = read(snapshot.functions, SNAPSHOT.functions.file, parseFunctions);
   const logGroups = read(snapshot.logGroups, SNAPSHOT.logGroups.file, parseLogGroups);
+  const addresses = read(snapshot.addresses, SNAPSHOT.addresses.file, parseAddresses);
   const hostedZones = read(snapshot.hostedZones, SNAPSHOT.hostedZones.file, parseHostedZones);
   let tables: CloudAccount["tables"] = [];
   if (snapshot.tableNames !== undefined || snapshot.tables !== undefined)
@@ -148,6 +158,7 @@ export function buildCloudAccount(
     functions,
     tables,
     logGroups,
+    addresses,
     hostedZones,
     costs: costs?.costs ?? [],
     provenance: { sourceId: options.sourceId, file: folder, asOf },

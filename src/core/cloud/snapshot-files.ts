@@ -38,6 +38,10 @@ export const SNAPSHOT = {
     file: "logs-describe-log-groups.json",
     command: "aws logs describe-log-groups --output json",
   },
+  addresses: {
+    file: "ec2-describe-addresses.json",
+    command: "aws ec2 describe-addresses --output json",
+  },
   hostedZones: {
     file: "route53-list-hosted-zones.json",
     command: "aws route53 list-hosted-zones --output json",

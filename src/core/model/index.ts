@@ -1,3 +1,7 @@
+import type { ClientBook } from "./billing.js";
+import type { DeliveryBook } from "./deliveries.js";
+import type { PropertyBook } from "./property.js";
+
 /** Where a record came from: enough to open the file at the right line. */
 export interface Provenance {
   sourceId: string;
@@ -337,6 +341,8 @@ export interface CloudDistribution {
   /** The WAF web ACL attached, or null when none is. */
   webAclId: string | null;
   enabled: boolean;
+  /** Origin domain names (an S3 bucket endpoint, a load balancer, ...). */
+  origins: string[];
 }
 
 /** A Lambda function; environment variable names only, never their values. */
@@ -356,6 +362,17 @@ export interface CloudTable {
   billingMode: "PROVISIONED" | "PAY_PER_REQUEST";
   readCapacity?: number;
   writeCapacity?: number;
+  /** Approximate, as DescribeTable reports it (refreshed about every six hours). */
+  itemCount?: number;
+}
+
+/** An Elastic IP address; an unattached one is billed by the hour and serves nothing. */
+export interface CloudAddress {
+  publicIp: string;
+  entity?: string;
+  allocationId?: string;
+  /** Associated with an instance or network interface. */
+  attached: boolean;
 }
 
 /** A CloudWatch Logs log group. */
@@ -387,6 +404,7 @@ export interface CloudAccount extends Traced {
   functions: CloudFunction[];
   tables: CloudTable[];
   logGroups: CloudLogGroup[];
+  addresses: CloudAddress[];
   /** Route 53 hosted zone names, without the trailing dot. */
   hostedZones: string[];
   costs: CloudCost[];
@@ -403,6 +421,8 @@ export interface SourceFreshness {
   ageDays?: number;
   status: "fresh" | "stale" | "empty";
 }
+
+export type { ClientBook, DeliveryBook, PropertyBook };
 
 /** Everything known about one tenant, from every source, with provenance. */
 export interface TenantModel {
@@ -424,6 +444,12 @@ export interface TenantModel {
   campaigns: Campaign[];
   repositories: Repository[];
   cloudAccounts: CloudAccount[];
+  /** Rental properties (domain report rental-property). */
+  propertyBooks: PropertyBook[];
+  /** Yacht-delivery services (domain report yacht-delivery). */
+  deliveryBooks: DeliveryBook[];
+  /** Client portfolios (domain report billing-audit). */
+  clientBooks: ClientBook[];
   freshness: SourceFreshness[];
 }
 
@@ -451,6 +477,9 @@ export const RECORD_COLLECTIONS = [
   "handoffs",
   "repositories",
   "cloudAccounts",
+  "propertyBooks",
+  "deliveryBooks",
+  "clientBooks",
 ] as const satisfies readonly (keyof TenantModel)[];
 
 /** Name of a record collection. */

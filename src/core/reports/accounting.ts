@@ -184,7 +184,10 @@ function roadmapSection(intelligence: Intelligence): Section {
 }
 
 /** The Accounting report: revenue recognition, chart of accounts, categorisation, system and roadmap. */
-export function assembleAccountingReport(intelligence: Intelligence): ReportDocument {
+export function assembleAccountingReport(
+  intelligence: Intelligence,
+  role = "accounting",
+): ReportDocument {
   const { model, period } = intelligence.context;
   const deferred = figureOf(intelligence, "revenue-deferred");
   const share = figureOf(intelligence, "uncategorised-share");
@@ -202,7 +205,7 @@ export function assembleAccountingReport(intelligence: Intelligence): ReportDocu
     .join(" · ");
   return reportDocument(
     intelligence,
-    "accounting",
+    role,
     `Accounting report — ${model.tenant.name}, ${monthName(period)}`,
     subject,
     [

@@ -191,7 +191,7 @@ function pipeline(intelligence: Intelligence): Block[] {
 }
 
 /** The CEO report: inventory, critical shortfalls, missing KPIs, revenue recognition, pipeline, agenda. */
-export function assembleCeoReport(intelligence: Intelligence): ReportDocument {
+export function assembleCeoReport(intelligence: Intelligence, role = "ceo"): ReportDocument {
   const { context } = intelligence;
   const shortfalls = findingsOf(intelligence, "critical-shortfall", "ceo");
   const missingKpis = findingsOf(intelligence, "missing-kpi", "ceo");
@@ -210,7 +210,7 @@ export function assembleCeoReport(intelligence: Intelligence): ReportDocument {
   for (const f of intelligence.findings) byArea.set(f.category, (byArea.get(f.category) ?? 0) + 1);
   return reportDocument(
     intelligence,
-    "ceo",
+    role,
     `CEO report — ${context.model.tenant.name}, ${monthName(context.period)}`,
     subjectParts.join(" · "),
     [

@@ -339,7 +339,7 @@ function financialRulesSection(intelligence: Intelligence): Section {
 }
 
 /** The CFO report: burn, capital deployment, break-even, revenue targets and financial rules. */
-export function assembleCfoReport(intelligence: Intelligence): ReportDocument {
+export function assembleCfoReport(intelligence: Intelligence, role = "cfo"): ReportDocument {
   const { model, period } = intelligence.context;
   const low = figureOf(intelligence, "burn-rate-low");
   const high = figureOf(intelligence, "burn-rate-high");
@@ -360,7 +360,7 @@ export function assembleCfoReport(intelligence: Intelligence): ReportDocument {
     .join(" · ");
   return reportDocument(
     intelligence,
-    "cfo",
+    role,
     `CFO report — ${model.tenant.name}, ${monthName(period)}`,
     subject,
     [

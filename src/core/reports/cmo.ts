@@ -106,7 +106,7 @@ function summary(intelligence: Intelligence, cmoFindings: readonly Finding[]): s
 }
 
 /** The CMO report: channel matrix, email-blast case, OTA sequencing, local SEO and 30/60/90 milestones. */
-export function assembleCmoReport(intelligence: Intelligence): ReportDocument {
+export function assembleCmoReport(intelligence: Intelligence, role = "cmo"): ReportDocument {
   const { context } = intelligence;
   const { model } = context;
   const mine = rankFindings(intelligence.findings.filter((f) => f.roles.includes("cmo")));
@@ -146,7 +146,7 @@ export function assembleCmoReport(intelligence: Intelligence): ReportDocument {
   const ota = otaOrder(intelligence);
   return reportDocument(
     intelligence,
-    "cmo",
+    role,
     `CMO report — ${model.tenant.name}, ${monthName(context.period)}`,
     subject.join(" · "),
     [

@@ -91,7 +91,9 @@ describe("the CTO report", () => {
     expect(summary).toContain("1 security gap (1 critical) is open in Alpha.");
     expect(summary).toContain("Most severe (critical, Alpha): Keys are committed to git history.");
     expect(summary).toContain("AWS spend ran from $41.20 to $58.70 a month over the last 2 months");
-    expect(summary).toContain("$12.50/month of savings, 21% of the Oct 2026 bill.");
+    expect(summary).toContain(
+      "1 change listed in the registry would save $12.50/month, 21% of the Oct 2026 bill.",
+    );
     expect(summary).toContain(
       "First engineering action (Alpha): Purge the keys from git history and rotate them.",
     );

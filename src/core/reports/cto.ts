@@ -1,3 +1,4 @@
+import { REGISTRY_BASIS } from "../analysis/cloud-savings.js";
 import { entityName, listWords, monthName, plural } from "../analysis/common.js";
 import {
   findingsOf,
@@ -61,6 +62,19 @@ function countWithMix(list: readonly Finding[], noun: string): string {
   return list.length === 0 ? `no ${noun}s` : `${plural(list.length, noun)} (${bySeverity(list)})`;
 }
 
+/** "3 changes found in the AWS accounts and 2 listed in the registry", from the savings table. */
+function savingsOrigins(intelligence: Intelligence): string {
+  const basis = requireTable(intelligence, "cloud-savings").rows.map((r) => r[4]);
+  const listed = basis.filter((b) => b === REGISTRY_BASIS).length;
+  const found = basis.length - listed;
+  return listWords(
+    [
+      found > 0 ? `${plural(found, "change")} found in the AWS accounts` : "",
+      listed > 0 ? `${found > 0 ? listed : plural(listed, "change")} listed in the registry` : "",
+    ].filter(Boolean),
+  );
+}
+
 function whole(value: number): string {
   return formatValue(Math.round(value), "USD");
 }
@@ -99,7 +113,7 @@ function summary(intelligence: Intelligence): Section {
   );
   if (savings.value > 0)
     sentences.push(
-      `The registry lists ${formatFigure(savings)} of savings${current.value > 0 ? `, ${Math.round((savings.value / current.value) * 100)}% of the ${monthLabel(period)} bill` : ""}.`,
+      `${capitalise(savingsOrigins(intelligence))} would save ${formatFigure(savings)}${current.value > 0 ? `, ${Math.round((savings.value / current.value) * 100)}% of the ${monthLabel(period)} bill` : ""}.`,
     );
   sentences.push(
     `Also open: ${listWords([
@@ -227,8 +241,8 @@ function cloudCosts(intelligence: Intelligence): Section {
       ? "Every entity's monthly spend sits within its estimate."
       : `Outside the estimate: ${listWords(off.map((r) => `${r[0]} (${r[5]})`))}.`,
     savings.value > 0
-      ? `${plural(requireTable(intelligence, "cloud-savings").rows.length, "listed change")} would save ${formatFigure(savings)} (${whole(savings.value * 12)} a year).`
-      : "The registry lists no savings.",
+      ? `${capitalise(savingsOrigins(intelligence))} would save ${formatFigure(savings)} (${whole(savings.value * 12)} a year).`
+      : "Neither the AWS data nor the registry shows a saving.",
   ];
   const blocks: Block[] = [
     paragraph(lines.join(" ")),
@@ -354,7 +368,7 @@ function funnelMobile(intelligence: Intelligence): Section {
 }
 
 /** The CTO report: stack, security, cloud costs, UX and delivery gaps, and what to do first. */
-export function assembleCtoReport(intelligence: Intelligence): ReportDocument {
+export function assembleCtoReport(intelligence: Intelligence, role = "cto"): ReportDocument {
   const { period, model } = intelligence.context;
   const security = findingsOf(intelligence, "security-gap", ROLE);
   const low = requireFigure(intelligence, "aws-monthly-cost-low");
@@ -368,7 +382,7 @@ export function assembleCtoReport(intelligence: Intelligence): ReportDocument {
     plural(security.length, "security gap"),
     `${provider} ${whole(low.value)}–${whole(high.value)}/month, ${whole(savings.value)}/month to save`,
   ].join(" · ");
-  return reportDocument(intelligence, ROLE, title, subject, [
+  return reportDocument(intelligence, role, title, subject, [
     summary(intelligence),
     stackAudit(intelligence),
     securityGaps(intelligence),

@@ -1,24 +1,32 @@
 import type { Intelligence } from "../analysis/intelligence.js";
+import type { ReportKind } from "../config.js";
 import { assembleAccountingReport } from "./accounting.js";
+import { assembleBillingAuditReport, BILLING_AUDIT_SECTIONS } from "./billing-audit.js";
 import { assembleCeoReport } from "./ceo.js";
 import { assembleCfoReport } from "./cfo.js";
 import { assembleCmoReport } from "./cmo.js";
 import { assembleCtoReport } from "./cto.js";
 import type { ReportDocument } from "./document.js";
+import { assembleRentalPropertyReport, RENTAL_PROPERTY_SECTIONS } from "./rental-property.js";
+import { assembleYachtDeliveryReport, YACHT_DELIVERY_SECTIONS } from "./yacht-delivery.js";
 
-/** Report assemblers by role id. */
-export const REPORT_ASSEMBLERS: Readonly<
-  Record<string, (intelligence: Intelligence) => ReportDocument>
-> = {
+/** Builds one report for the role id it is addressed to. */
+export type ReportAssembler = (intelligence: Intelligence, role: string) => ReportDocument;
+
+/** Report assemblers by report kind. */
+export const REPORT_ASSEMBLERS: Readonly<Record<ReportKind, ReportAssembler>> = {
   ceo: assembleCeoReport,
   cto: assembleCtoReport,
   accounting: assembleAccountingReport,
   cmo: assembleCmoReport,
   cfo: assembleCfoReport,
+  "rental-property": assembleRentalPropertyReport,
+  "yacht-delivery": assembleYachtDeliveryReport,
+  "billing-audit": assembleBillingAuditReport,
 };
 
-/** Section ids each built-in report must carry, in order (the gate of a later issue checks them). */
-export const REQUIRED_SECTIONS: Readonly<Record<string, readonly string[]>> = {
+/** Section ids each report kind must carry, in order (the coverage gate checks them). */
+export const REQUIRED_SECTIONS: Readonly<Record<ReportKind, readonly string[]>> = {
   ceo: [
     "summary",
     "asset-inventory",
@@ -61,6 +69,9 @@ export const REQUIRED_SECTIONS: Readonly<Record<string, readonly string[]>> = {
     "revenue-targets",
     "financial-rules",
   ],
+  "rental-property": RENTAL_PROPERTY_SECTIONS,
+  "yacht-delivery": YACHT_DELIVERY_SECTIONS,
+  "billing-audit": BILLING_AUDIT_SECTIONS,
 };
 
 /** Assembles the reports of the tenant's configured roles that have an assembler (optionally one role). */
@@ -69,7 +80,7 @@ export function assembleReports(intelligence: Intelligence, only?: string): Repo
     (role) => only === undefined || role === only,
   );
   return roles.flatMap((role) => {
-    const assemble = REPORT_ASSEMBLERS[role];
-    return assemble === undefined ? [] : [assemble(intelligence)];
+    const kind = intelligence.context.roles[role]?.report;
+    return kind === undefined ? [] : [REPORT_ASSEMBLERS[kind](intelligence, role)];
   });
 }

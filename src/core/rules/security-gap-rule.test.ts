@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { business, contextFor, emptyModel, handoffNote } from "../../../test/helpers/model.js";
+import { MIN_FIX_OVERLAP } from "../analysis/content-words.js";
 import type { ObservedGap } from "../analysis/observed-gaps.js";
-import { gapItems, MIN_FIX_OVERLAP, type NoteItem } from "../analysis/technology.js";
+import { gapItems, type NoteItem } from "../analysis/technology.js";
 import type { Finding } from "../analysis/types.js";
 import type { CloudAccount, Repository, TenantModel } from "../model/index.js";
 import { evaluateRules } from "./rule.js";
@@ -93,8 +94,16 @@ const qsd: CloudAccount = {
       aliases: ["www.example.com"],
       webAclId: null,
       enabled: true,
+      origins: [],
     },
-    { id: "E2DEF", domainName: "d222.cloudfront.net", aliases: [], webAclId: null, enabled: true },
+    {
+      id: "E2DEF",
+      domainName: "d222.cloudfront.net",
+      aliases: [],
+      webAclId: null,
+      enabled: true,
+      origins: [],
+    },
   ],
   // matchText words: secret key environment variabl plain manager stripe
   functions: [
@@ -103,6 +112,7 @@ const qsd: CloudAccount = {
   tables: [],
   // matchText words: cloudwatch log group encrypt kms key
   logGroups: [{ name: "/aws/lambda/quote", kmsKeyId: null, retentionDays: 30 }],
+  addresses: [],
   hostedZones: [],
   costs: [],
   provenance: { sourceId: "aws", file: "data/aws/qsd", asOf: "2026-10-31" },

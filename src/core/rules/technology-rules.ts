@@ -1,18 +1,17 @@
 import { entityName, plural } from "../analysis/common.js";
+import { bestMatch, contentWords } from "../analysis/content-words.js";
 import {
   type ObservedGap,
   observedDeliveryGaps,
   observedSecurityGaps,
 } from "../analysis/observed-gaps.js";
 import {
-  contentWords,
   effortHint,
   fixingStep,
   type GapTopic,
   gapItems,
   headline,
   itemSubject,
-  MIN_FIX_OVERLAP,
   type NoteItem,
   severityRank,
   where,
@@ -88,18 +87,9 @@ function gapHits(
  * the most content words with it, at least MIN_FIX_OVERLAP; undefined when none does.
  */
 export function describingItem(gap: ObservedGap, items: readonly NoteItem[]): NoteItem | undefined {
-  const words = contentWords(gap.matchText);
-  let best: NoteItem | undefined;
-  let bestScore = MIN_FIX_OVERLAP - 1;
-  for (const candidate of items) {
-    if (candidate.note.entity !== gap.entity) continue;
-    const score = [...contentWords(candidate.item.text)].filter((w) => words.has(w)).length;
-    if (score > bestScore) {
-      best = candidate;
-      bestScore = score;
-    }
-  }
-  return best;
+  return bestMatch(contentWords(gap.matchText), items, (candidate) =>
+    candidate.note.entity === gap.entity ? contentWords(candidate.item.text) : undefined,
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
+import { reportKindOf } from "../config.js";
 import type { Block, Section } from "../reports/document.js";
-import { REPORT_ASSEMBLERS, REQUIRED_SECTIONS } from "../reports/index.js";
+import { REQUIRED_SECTIONS } from "../reports/index.js";
 import type { Gate, GateProblem } from "./types.js";
 
 // Coverage: every configured role got its report, every required section is there and says
@@ -17,15 +18,13 @@ export const coverageGate: Gate = (input) => {
       problems.push({
         gate: "coverage",
         message: `role "${role}" of tenant ${input.tenant.id} produced no report`,
-        fix:
-          REPORT_ASSEMBLERS[role] === undefined
-            ? `exec-intel has no "${role}" report (built in: ${Object.keys(REPORT_ASSEMBLERS).join(", ")}); rename or remove the role in exec-intel.yaml`
-            : `the "${role}" report failed to render; run \`exec-intel run --dry-run --report ${role}\` and report the error`,
+        fix: `the "${role}" report failed to render; run \`exec-intel run --dry-run --report ${role}\` and report the error`,
       });
       continue;
     }
     const { document } = report;
-    for (const id of REQUIRED_SECTIONS[role] ?? []) {
+    const kind = reportKindOf(role, input.tenant.roles[role] ?? {});
+    for (const id of kind !== undefined ? REQUIRED_SECTIONS[kind] : []) {
       const section = document.sections.find((s) => s.id === id);
       if (section === undefined) {
         problems.push({

@@ -82,21 +82,24 @@ describe("coverage gate", () => {
     expect(coverageGate(input())).toEqual([]);
   });
 
-  it("names a configured role without a report and why", () => {
+  it("names a configured role whose report is missing, and how to find out why", () => {
+    // The config check refuses a role that names no report, so a missing one failed to build.
     const problems = coverageGate(
       input({
         tenant: {
           id: "acme",
           roles: {
             cfo: { recipients: [], expectedKpis: [] },
-            rental: { recipients: [], expectedKpis: [] },
+            landlord: { report: "rental-property", recipients: [], expectedKpis: [] },
           },
         } as unknown as TenantConfig,
       }),
     );
     expect(problems).toHaveLength(1);
-    expect(problems[0]?.message).toBe('role "rental" of tenant acme produced no report');
-    expect(problems[0]?.fix).toContain('exec-intel has no "rental" report');
+    expect(problems[0]?.message).toBe('role "landlord" of tenant acme produced no report');
+    expect(problems[0]?.fix).toBe(
+      'the "landlord" report failed to render; run `exec-intel run --dry-run --report landlord` and report the error',
+    );
   });
 
   it("checks only the requested role", () => {

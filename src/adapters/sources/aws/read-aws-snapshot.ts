@@ -23,7 +23,8 @@ import type { DriverContext } from "../collect.js";
 import { readCsvTable } from "../csv-table.js";
 import { listWorkspaceFiles, readWorkspaceText, toPosix } from "../workspace-files.js";
 
-type AwsSource = Extract<SourceConfig, { type: "aws" }>;
+/** An AWS source in snapshot mode: it has the folder to read. */
+export type AwsSnapshotSource = Extract<SourceConfig, { type: "aws" }> & { path: string };
 
 /** The snapshot field each top-level JSON file fills. */
 const JSON_FIELDS = {
@@ -34,6 +35,7 @@ const JSON_FIELDS = {
   functions: SNAPSHOT.functions.file,
   tableNames: SNAPSHOT.tableNames.file,
   logGroups: SNAPSHOT.logGroups.file,
+  addresses: SNAPSHOT.addresses.file,
   hostedZones: SNAPSHOT.hostedZones.file,
   costs: SNAPSHOT.costs.file,
   tags: SNAPSHOT.tags.file,
@@ -58,7 +60,7 @@ export interface AwsSnapshotYield {
  * whose subfolders are one such snapshot per account. Bad files are problems, never crashes.
  */
 export async function readAwsSnapshot(
-  source: AwsSource,
+  source: AwsSnapshotSource,
   context: DriverContext,
 ): Promise<AwsSnapshotYield> {
   // A trailing slash in the config must not turn into `folder//file` in every problem.

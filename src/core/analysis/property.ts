@@ -1,0 +1,6 @@
+import type { AnalysisContext, AnalysisOutput } from "./types.js";
+
+/** Not built yet (issue 9): the property domain has no figures until its source can be read. */
+export function analyseProperty(_context: AnalysisContext): AnalysisOutput {
+  return { figures: [], tables: [] };
+}

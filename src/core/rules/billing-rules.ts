@@ -1,0 +1,4 @@
+import type { Rule } from "./rule.js";
+
+/** Not built yet (issue 9): the billing domain has no findings until its source can be read. */
+export const billingRules: readonly Rule[] = [];
