@@ -9,6 +9,9 @@ export const BILLING_AUDIT_SECTIONS: readonly string[] = [];
  * Not built yet (issue 9): an empty billing-audit report, which the coverage gate blocks (no figures), so
  * a role configured for it never sends an empty email.
  */
-export function assembleBillingAuditReport(intelligence: Intelligence, role: string): ReportDocument {
+export function assembleBillingAuditReport(
+  intelligence: Intelligence,
+  role: string,
+): ReportDocument {
   return reportDocument(intelligence, role, "billing-audit", "billing-audit", []);
 }

@@ -9,6 +9,9 @@ export const RENTAL_PROPERTY_SECTIONS: readonly string[] = [];
  * Not built yet (issue 9): an empty rental-property report, which the coverage gate blocks (no figures), so
  * a role configured for it never sends an empty email.
  */
-export function assembleRentalPropertyReport(intelligence: Intelligence, role: string): ReportDocument {
+export function assembleRentalPropertyReport(
+  intelligence: Intelligence,
+  role: string,
+): ReportDocument {
   return reportDocument(intelligence, role, "rental-property", "rental-property", []);
 }
