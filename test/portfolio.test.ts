@@ -66,6 +66,9 @@ describe("the reference portfolio", () => {
       campaigns: 1,
       repositories: 3,
       cloudAccounts: 2,
+      propertyBooks: 0,
+      deliveryBooks: 0,
+      clientBooks: 0,
     });
     expect(portfolio?.uncategorisedTransactions).toBe(65);
     expect(portfolio?.sources.map((s) => [s.sourceId, s.status])).toEqual([

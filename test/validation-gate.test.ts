@@ -117,7 +117,7 @@ describe("the validation gate on the command line", () => {
     expect(warned.stderr).toContain("gate: portfolio: downgraded to warnings: limits");
   });
 
-  it("blocks a configured role that produces no report", async () => {
+  it("blocks a role whose report has nothing to show", async () => {
     const { dir, cleanup } = await copyWorkspace(PORTFOLIO);
     cleanups.push(cleanup);
     const config = path.join(dir, "exec-intel.yaml");
@@ -127,14 +127,14 @@ describe("the validation gate on the command line", () => {
       config,
       text.replace(
         "    roles:\n      ceo:\n",
-        "    roles:\n      rental:\n        title: Property manager\n      ceo:\n",
+        "    roles:\n      landlord:\n        report: rental-property\n        entity: 3028-51st-st\n      ceo:\n",
       ),
     );
     const result = await dryRun(dir);
     expect(result.code).toBe(3);
-    expect(result.stderr).toContain(
-      'coverage: role "rental" of tenant portfolio produced no report',
-    );
+    const line = result.stderr.split("\n").find((l) => l.includes("coverage:"));
+    expect(line).toContain("landlord");
+    expect(line).toContain("the report shows no figures");
   });
 
   it("`validate --reports` runs the gate as well", async () => {
