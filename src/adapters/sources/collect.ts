@@ -158,6 +158,7 @@ const readGit: Driver<Extract<SourceConfig, { type: "git" }>> = async (source, c
 };
 const readAws: Driver<Extract<SourceConfig, { type: "aws" }>> = async (source, context) => {
   let read: AwsSnapshotYield;
+  // The config schema gives a path exactly to snapshot sources, so its absence means live.
   if (source.path === undefined) {
     const { readAwsLive } = await import("./aws/read-aws-live.js");
     read = await readAwsLive(source, context);

@@ -1,3 +1,4 @@
+import { withEntity } from "../cloud/entity-assignment.js";
 import {
   AWS_LIST_PRICES,
   BYTES_PER_GB,
@@ -5,7 +6,7 @@ import {
   LAMBDA_MEMORY_REVIEW_MB,
   type ListPrices,
 } from "../cloud/list-prices.js";
-import type { CloudAccount, Provenance, TenantModel, Traced } from "../model/index.js";
+import type { CloudAccount, TenantModel, Traced } from "../model/index.js";
 import { plural } from "./common.js";
 import { bestMatch, contentWords } from "./content-words.js";
 
@@ -88,12 +89,11 @@ function found(
   entity: string | undefined,
   fields: Pick<SavingOpportunity, "subject" | "action" | "monthlyCents" | "basis">,
 ): SavingOpportunity {
-  const provenance: Provenance = account.provenance;
   return {
     origin: "aws",
-    ...((entity ?? account.entity) !== undefined ? { entity: entity ?? account.entity } : {}),
+    ...withEntity(entity ?? account.entity),
     ...fields,
-    provenance,
+    provenance: account.provenance,
   };
 }
 
