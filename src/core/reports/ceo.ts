@@ -1,4 +1,11 @@
-import { addDays, listWords, monthName, periodEnd, plural } from "../analysis/common.js";
+import {
+  addDays,
+  entityName,
+  listWords,
+  monthName,
+  periodEnd,
+  plural,
+} from "../analysis/common.js";
 import { findingsOf, type Intelligence, rankFindings } from "../analysis/intelligence.js";
 import { roleLabel } from "../analysis/strategy.js";
 import type { Finding, Table } from "../analysis/types.js";
@@ -13,7 +20,8 @@ import {
   section,
   table,
 } from "./compose.js";
-import type { Block, ReportDocument } from "./document.js";
+import type { Block, ReportDocument, Section } from "./document.js";
+import { domainSummaries } from "./domain-reports.js";
 
 // The CEO report: what the owner holds, what is critically missing, which KPIs nobody measures,
 // what is earned vs deferred, what is booked ahead, and the 30-day agenda ranked over every
@@ -190,6 +198,25 @@ function pipeline(intelligence: Intelligence): Block[] {
   return blocks;
 }
 
+/**
+ * The figures each domain report leads with, under the domain's name, so the owner sees the
+ * rental, deliveries and client billing at a glance; absent when no role receives one.
+ */
+function domainSection(intelligence: Intelligence): Section[] {
+  const summaries = domainSummaries(intelligence);
+  if (summaries.length === 0) return [];
+  const blocks = summaries.flatMap((s): Block[] => {
+    const entity = intelligence.context.roles[s.role]?.entity;
+    return [
+      paragraph(
+        `${entity !== undefined ? entityName(intelligence.context.model, entity) : s.title}: from the ${s.kind.replaceAll("-", " ")} report sent to ${s.title}.`,
+      ),
+      { type: "figures", figures: s.figures },
+    ];
+  });
+  return [section(intelligence, "domain-reports", "Domain reports", undefined, blocks)];
+}
+
 /** The CEO report: inventory, critical shortfalls, missing KPIs, revenue recognition, pipeline, agenda. */
 export function assembleCeoReport(intelligence: Intelligence, role = "ceo"): ReportDocument {
   const { context } = intelligence;
@@ -264,6 +291,7 @@ export function assembleCeoReport(intelligence: Intelligence, role = "ceo"): Rep
         revenueRecognition(intelligence),
       ),
       section(intelligence, "pipeline", "Pipeline", ["bookings"], pipeline(intelligence)),
+      ...domainSection(intelligence),
       section(intelligence, "agenda-30-day", "30-day agenda", undefined, [
         paragraph(
           intelligence.findings.length === 0

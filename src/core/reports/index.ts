@@ -1,14 +1,12 @@
 import type { Intelligence } from "../analysis/intelligence.js";
 import type { ReportKind } from "../config.js";
 import { assembleAccountingReport } from "./accounting.js";
-import { assembleBillingAuditReport, BILLING_AUDIT_SECTIONS } from "./billing-audit.js";
 import { assembleCeoReport } from "./ceo.js";
 import { assembleCfoReport } from "./cfo.js";
 import { assembleCmoReport } from "./cmo.js";
 import { assembleCtoReport } from "./cto.js";
 import type { ReportDocument } from "./document.js";
-import { assembleRentalPropertyReport, RENTAL_PROPERTY_SECTIONS } from "./rental-property.js";
-import { assembleYachtDeliveryReport, YACHT_DELIVERY_SECTIONS } from "./yacht-delivery.js";
+import { DOMAIN_ASSEMBLERS, DOMAIN_SECTIONS } from "./domain-reports.js";
 
 /** Builds one report for the role id it is addressed to. */
 export type ReportAssembler = (intelligence: Intelligence, role: string) => ReportDocument;
@@ -20,9 +18,7 @@ export const REPORT_ASSEMBLERS: Readonly<Record<ReportKind, ReportAssembler>> = 
   accounting: assembleAccountingReport,
   cmo: assembleCmoReport,
   cfo: assembleCfoReport,
-  "rental-property": assembleRentalPropertyReport,
-  "yacht-delivery": assembleYachtDeliveryReport,
-  "billing-audit": assembleBillingAuditReport,
+  ...DOMAIN_ASSEMBLERS,
 };
 
 /** Section ids each report kind must carry, in order (the coverage gate checks them). */
@@ -69,9 +65,7 @@ export const REQUIRED_SECTIONS: Readonly<Record<ReportKind, readonly string[]>> 
     "revenue-targets",
     "financial-rules",
   ],
-  "rental-property": RENTAL_PROPERTY_SECTIONS,
-  "yacht-delivery": YACHT_DELIVERY_SECTIONS,
-  "billing-audit": BILLING_AUDIT_SECTIONS,
+  ...DOMAIN_SECTIONS,
 };
 
 /** Assembles the reports of the tenant's configured roles that have an assembler (optionally one role). */

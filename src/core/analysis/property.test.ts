@@ -1,0 +1,138 @@
+import { describe, expect, it } from "vitest";
+import { sampleBook } from "../../../test/fixtures/rental/sample-book.js";
+import { contextFor, emptyModel } from "../../../test/helpers/model.js";
+import type { Entity } from "../model/index.js";
+import {
+  analyseProperty,
+  openCommunications,
+  propertyWindow,
+  settleCharges,
+  vacancies,
+} from "./property.js";
+import type { AnalysisOutput, Cell } from "./types.js";
+
+const FLAT: Entity = { id: "flat", name: "Flat", kind: "property", aliases: [], domains: [] };
+
+function analysed(thresholds: Record<string, number> = {}): AnalysisOutput {
+  const model = emptyModel([FLAT]);
+  model.propertyBooks.push(sampleBook());
+  return analyseProperty(contextFor(model, { thresholds }));
+}
+
+function values(output: AnalysisOutput): Record<string, number> {
+  return Object.fromEntries(output.figures.map((f) => [f.id, f.value]));
+}
+
+function rows(output: AnalysisOutput, id: string): Cell[][] {
+  return output.tables.find((t) => t.id === id)?.rows ?? [];
+}
+
+describe("analyseProperty", () => {
+  it("computes nothing for a tenant without a rental book", () => {
+    expect(analyseProperty(contextFor(emptyModel([FLAT])))).toEqual({ figures: [], tables: [] });
+  });
+
+  // Window 2025-11-01..2026-10-31: 365 days × 2 units = 730 unit-days. Unit A is let to
+  // 2026-08-31 (304 days), unit B from 2026-02-10 (264 days): 568 let, 162 vacant.
+  it("derives occupancy and days vacant from the lease dates", () => {
+    const v = values(analysed());
+    expect(v["property-occupancy-rate"]).toBe(50); // October: 31 of 62 unit-days
+    expect(v["property-occupancy-rate-t12"]).toBe(77.8); // 568 / 730 = 77.81%
+    expect(v["property-days-vacant"]).toBe(162);
+    expect(v["property-rent-roll"]).toBe(2000); // only lease Lb occupies a unit on 10-31
+    const october = analysed().figures.find((f) => f.id === "property-occupancy-rate");
+    expect(october?.previous).toBe(50); // September: 30 of 60
+  });
+
+  it("lists a vacancy before the first lease and an ongoing one after the last", () => {
+    const book = sampleBook();
+    const found = vacancies(book, propertyWindow("2026-10"));
+    expect(found.map((v) => [v.unit, v.from, v.to, v.days, v.ongoing, v.next?.id])).toEqual([
+      ["a", "2026-09-01", "2026-10-31", 61, true, undefined],
+      ["b", "2025-11-01", "2026-02-09", 101, false, "Lb"],
+    ]);
+  });
+
+  // Lb: Sep rent paid 09-09 (8 days > 5 grace: late); Oct rent 1,500 on 10-02 + 500 on 10-10
+  // (settled 10-10, 9 days: late); the 150 charge of 10-20 is unpaid 11 days (overdue);
+  // Nov rent is not yet due. La: Aug rent paid 08-03, 2 days (grace 3): on time.
+  it("settles payments against the oldest charge first", () => {
+    const settled = settleCharges(sampleBook(), "2026-10-31");
+    expect(
+      settled.map((s) => [
+        s.charge.lease,
+        s.charge.due,
+        s.paidOn,
+        s.daysLate,
+        s.status,
+        s.openCents,
+      ]),
+    ).toEqual([
+      ["La", "2026-08-01", "2026-08-03", 2, "on time", 0],
+      ["Lb", "2026-09-01", "2026-09-09", 8, "late", 0],
+      ["Lb", "2026-10-01", "2026-10-10", 9, "late", 0],
+      ["Lb", "2026-10-20", undefined, 11, "overdue", 15_000],
+      ["Lb", "2026-11-01", undefined, 0, "not yet due", 200_000],
+    ]);
+    const v = values(analysed());
+    expect(v["property-late-payments"]).toBe(2);
+    expect(v["property-rent-outstanding"]).toBe(150);
+  });
+
+  // Income: Aug 1,000, Sep 2,000, Oct 2,000 = 5,000. Expenses in the window: maintenance
+  // 100 + 80 + 250 = 430 (T5 is before the window, T4 is open) and other 50 + 300 = 350.
+  it("computes income, expenses and net operating income for the month and 12 months", () => {
+    const v = values(analysed());
+    expect(v["property-income-t12"]).toBe(5000);
+    expect(v["property-maintenance-cost-t12"]).toBe(430);
+    expect(v["property-expenses-t12"]).toBe(780);
+    expect(v["property-noi-t12"]).toBe(4220);
+    expect(v["property-income-period"]).toBe(2000);
+    expect(v["property-expenses-period"]).toBe(300);
+    expect(v["property-noi-period"]).toBe(1700);
+    const noi = analysed().figures.find((f) => f.id === "property-noi-period");
+    expect(noi?.previous).toBe(1700); // September: 2,000 less 250 + 50
+    const table = rows(analysed(), "property-income-expense-by-month");
+    expect(table).toHaveLength(13);
+    expect(table.at(-1)).toEqual(["Total", 5000, 430, 350, 780, 4220]);
+  });
+
+  it("groups maintenance cost by category with a Total row", () => {
+    expect(rows(analysed(), "property-maintenance-by-category")).toEqual([
+      ["plumbing", 3, 430],
+      ["exterior", 1, 0],
+      ["Total", 4, 430],
+    ]);
+    expect(values(analysed())["property-open-tickets"]).toBe(1);
+  });
+
+  // Open at 10-31: M6 (its reply M7 is dated after the period, 26 days), M3 (11), M4 (3);
+  // M1 is answered by M2 and M5 is after the period.
+  it("finds the communications awaiting a reply and those past the threshold", () => {
+    const open = openCommunications(sampleBook(), "2026-10-31");
+    expect(open.map((o) => [o.message.id, o.daysWaiting])).toEqual([
+      ["M6", 26],
+      ["M3", 11],
+      ["M4", 3],
+    ]);
+    expect(values(analysed())["property-open-communications"]).toBe(3);
+    expect(values(analysed())["property-communications-overdue"]).toBe(2);
+    const stricter = analysed({ "property-unanswered-communication.days": 20 });
+    expect(values(stricter)["property-communications-overdue"]).toBe(1);
+  });
+
+  it("analyses the book of the entity the rental-property role names", () => {
+    const other: Entity = { ...FLAT, id: "other", name: "Other" };
+    const model = emptyModel([FLAT, other]);
+    const second = sampleBook("other");
+    second.leases = second.leases.filter((l) => l.id === "La");
+    model.propertyBooks.push(sampleBook(), second);
+    const context = contextFor(
+      model,
+      {},
+      { landlord: { report: "rental-property", expectedKpis: [], entity: "other" } },
+    );
+    expect(values(analyseProperty(context))["property-rent-roll"]).toBe(0);
+    expect(values(analyseProperty(contextFor(model)))["property-rent-roll"]).toBe(2000);
+  });
+});
