@@ -135,7 +135,7 @@ describe("the audit log of a delivered run (run --json, log.metrics on)", () => 
   });
 
   it("has exactly one deliver INFO event per delivery, with the summary's message id", () => {
-    expect(summary.deliveries).toHaveLength(8);
+    expect(summary.deliveries).toHaveLength(11);
     const events = lines.filter((l) => l.step === "deliver" && l.recipient !== undefined);
     const keyOf = (tenant: unknown, report: unknown, recipient: unknown) =>
       `${tenant} ${report} ${recipient}`;
@@ -259,7 +259,7 @@ describe("run --log-format json", () => {
   it("writes no EMF line when log.metrics is off", () => {
     expect(log.lines.filter((l) => "_aws" in l)).toEqual([]);
     expect(log.lines.filter((l) => l.step === "deliver" && l.recipient !== undefined)).toHaveLength(
-      8,
+      11,
     );
   });
 
@@ -374,7 +374,7 @@ describe("planted credentials never reach the audit log", () => {
     );
     expect(
       allowed.lines.filter((l) => l.step === "deliver" && l.recipient !== undefined),
-    ).toHaveLength(8);
+    ).toHaveLength(11);
     // What the log must not repeat is really in the archived reports.
     const archive = path.join(allowed.dir, ".exec-intel", "archive");
     const texts = await Promise.all(

@@ -42,19 +42,23 @@ describe("run delivers through the outbox", () => {
     const dir = await workspace();
     const first = await run(dir);
     expect(first.code, first.stderr).toBe(0);
-    // The configured recipients: CEO 1, CTO 2, Accounting 1, CMO 2, CFO 1, and the bakery's CEO 1.
-    expect(first.deliveries).toHaveLength(8);
+    // The configured recipients: CEO 1, CTO 2, Accounting 1, CMO 2, CFO 1, property manager 1,
+    // delivery manager 1, billing 1, and the bakery's CEO 1.
+    expect(first.deliveries).toHaveLength(11);
     expect(first.deliveries.every((d) => d.status === "sent" && d.sentNow)).toBe(true);
     const files = await outboxFiles(dir);
     expect(files).toEqual([
       "harbor-bakery/2026-10/ceo/baker_at_example.com.eml",
       "portfolio/2026-10/accounting/priya.natarajan_at_example.com.eml",
+      "portfolio/2026-10/billing/priya.natarajan_at_example.com.eml",
       "portfolio/2026-10/ceo/owner_at_example.com.eml",
       "portfolio/2026-10/cfo/helen.park_at_example.com.eml",
       "portfolio/2026-10/cmo/lena.brooks_at_example.com.eml",
       "portfolio/2026-10/cmo/owner_at_example.com.eml",
       "portfolio/2026-10/cto/owner_at_example.com.eml",
       "portfolio/2026-10/cto/sam.okafor_at_example.com.eml",
+      "portfolio/2026-10/delivery-manager/marisol.vega_at_example.com.eml",
+      "portfolio/2026-10/property-manager/dana.whitfield_at_example.com.eml",
     ]);
     // Each message is addressed to its one recipient and carries the ledger's Message-ID.
     const cto = await simpleParser(

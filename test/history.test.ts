@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { appendFile, chmod, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { portfolioCopies, runCli } from "./helpers/cli.js";
+import { PORTFOLIO_ROLES, portfolioCopies, runCli } from "./helpers/cli.js";
 
 // The run history, manifests and `verify` end to end on a copy of the portfolio: two runs on
 // one day (the second finds every name taken), then the archive tampered with in each way
@@ -73,7 +73,7 @@ describe("two runs on one day, then history, show and verify", () => {
   it("the first run archives each report under the day folder and writes manifest.json", async () => {
     const portfolio = path.join(archiveDir(dir), "portfolio", DAY);
     const files = await readdir(portfolio);
-    for (const role of ["ceo", "cto", "accounting", "cmo", "cfo"]) {
+    for (const role of PORTFOLIO_ROLES) {
       for (const ext of ["html", "txt", "md", "json"])
         expect(files).toContain(`${role}-report.${ext}`);
     }
@@ -142,14 +142,14 @@ describe("two runs on one day, then history, show and verify", () => {
     expect(runs[1]).toMatchObject({
       status: "finished",
       validation: "passed",
-      sent: 8,
+      sent: 11,
       failed: 0,
-      reports: 6,
+      reports: 9,
     });
     expect(runs[0]).toMatchObject({ status: "finished", sent: 0, failed: 0 });
     const text = await runCli(["history", "-w", dir]);
     expect(text.stdout.split("\n")[1]).toContain(second.runId);
-    expect(text.stdout).toMatch(/2026-10 +portfolio,harbor-bakery +6 +8\/0 +passed +finished/);
+    expect(text.stdout).toMatch(/2026-10 +portfolio,harbor-bakery +9 +11\/0 +passed +finished/);
   });
 
   it("show prints the run and its manifests' deliveries; an unknown run is bad input", async () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { ReportKind } from "../src/core/config.js";
 import { REQUIRED_SECTIONS } from "../src/core/reports/index.js";
-import { PORTFOLIO, runCli } from "./helpers/cli.js";
+import { PORTFOLIO, PORTFOLIO_ROLES, runCli } from "./helpers/cli.js";
 import { computeTenant } from "./helpers/pipeline.js";
 
-// Issue 3's acceptance: the dry-run summary of the reference portfolio lists the five reports with
+// Issue 3's acceptance: the dry-run summary of the reference portfolio lists the eight reports with
 // their section ids and the owner's known facts, all computed from examples/portfolio.
 interface Summary {
   tenants: {
@@ -42,7 +42,7 @@ describe("reports of the reference portfolio for 2026-10 (dry run)", async () =>
   it("lists the five reports with their section ids in order", () => {
     expect(result.code).toBe(0);
     expect(tenant?.reports.map((r) => r.id)).toEqual(
-      ["ceo", "cto", "accounting", "cmo", "cfo"].map((role) => `portfolio/2026-10/${role}`),
+      PORTFOLIO_ROLES.map((role) => `portfolio/2026-10/${role}`),
     );
     for (const report of tenant?.reports ?? []) {
       const required = REQUIRED_SECTIONS[report.role as ReportKind] ?? [];

@@ -36,7 +36,7 @@ describe("the reference portfolio", () => {
     const result = await runCli(["validate", "-w", PORTFOLIO, "--period", "2026-10"]);
     expect(result).toEqual({
       code: 0,
-      stdout: "ok: 2 tenant(s), 16 sources, 1342 records, 0 warning(s)\n",
+      stdout: "ok: 2 tenant(s), 19 sources, 1629 records, 0 warning(s)\n",
       stderr: "",
     });
   });
@@ -66,9 +66,9 @@ describe("the reference portfolio", () => {
       campaigns: 1,
       repositories: 3,
       cloudAccounts: 2,
-      propertyBooks: 0,
-      deliveryBooks: 0,
-      clientBooks: 0,
+      propertyBooks: 1,
+      deliveryBooks: 1,
+      clientBooks: 1,
     });
     expect(portfolio?.uncategorisedTransactions).toBe(65);
     expect(portfolio?.sources.map((s) => [s.sourceId, s.status])).toEqual([
@@ -79,6 +79,9 @@ describe("the reference portfolio", () => {
       ["repos", "fresh"],
       ["aws-queenofsandiego", "fresh"],
       ["aws-dangerouscentaur", "fresh"],
+      ["rental", "fresh"],
+      ["deliveries", "fresh"],
+      ["billing", "fresh"],
       ["jada-checking", "fresh"],
       ["quickdumpnow-checking", "fresh"],
       ["quickdumpnow-card", "fresh"],
@@ -118,7 +121,7 @@ describe("the reference portfolio", () => {
       asOf: "2027-03-31",
       ageDays: 0,
     });
-    expect(summary.warnings.length).toBe(15);
+    expect(summary.warnings.length).toBe(18);
   });
 
   it("follows the data: an added ledger row and a new registry asset change the counts", async () => {
@@ -158,7 +161,7 @@ describe("the command line", () => {
     const human = await runCli(["run", "-w", PORTFOLIO, "--period", "2026-10", "--dry-run"], {
       isTty: true,
     });
-    expect(human.stderr).toContain("… collecting portfolio (14 sources)");
+    expect(human.stderr).toContain("… collecting portfolio (17 sources)");
     expect(human.stdout).toContain("transactions         953");
   });
 

@@ -88,7 +88,7 @@ describe("the validation gate on the command line", () => {
   });
 
   it("blocks an email over the HTML limit, and a downgrade turns it into a listed warning", async () => {
-    const limited = await workspaceWith("validation:\n  limits: { htmlBytes: 70000 }");
+    const limited = await workspaceWith("validation:\n  limits: { htmlBytes: 80000 }");
     const blocked = await dryRun(limited);
     expect(blocked.code).toBe(3);
     const summary = JSON.parse(blocked.stdout) as Summary;
@@ -96,18 +96,18 @@ describe("the validation gate on the command line", () => {
       .flatMap((t) => t.reports)
       .filter((r) => !r.validation.ok)
       .map((r) => r.id);
-    // The three longest reports of the reference portfolio are 80–85 KB; CFO and CMO are smaller.
+    // The three longest reports of the reference portfolio are 83–100 KB; the others are under 72 KB.
     expect(oversize.sort()).toEqual([
       "portfolio/2026-10/accounting",
       "portfolio/2026-10/ceo",
       "portfolio/2026-10/cto",
     ]);
     expect(blocked.stderr).toMatch(
-      /limits: portfolio\/2026-10\/ceo: the HTML is \d+\.\d KB, over the 68\.4 KB/,
+      /limits: portfolio\/2026-10\/ceo: the HTML is \d+\.\d KB, over the 78\.1 KB/,
     );
 
     const downgraded = await workspaceWith(
-      "validation:\n  limits: { htmlBytes: 70000 }\n  downgrade: [limits]",
+      "validation:\n  limits: { htmlBytes: 80000 }\n  downgrade: [limits]",
     );
     const warned = await dryRun(downgraded);
     expect(warned.code, warned.stderr).toBe(0);
@@ -123,17 +123,15 @@ describe("the validation gate on the command line", () => {
     const config = path.join(dir, "exec-intel.yaml");
     const { readFile, writeFile } = await import("node:fs/promises");
     const text = await readFile(config, "utf8");
-    await writeFile(
-      config,
-      text.replace(
-        "    roles:\n      ceo:\n",
-        "    roles:\n      landlord:\n        report: rental-property\n        entity: 3028-51st-st\n      ceo:\n",
-      ),
-    );
+    // Without its rental source, the property manager's report has no records to draw on.
+    const rentalSource =
+      "      - id: rental\n        type: rental\n        path: data/rental\n        entity: 3028-51st-st\n";
+    expect(text).toContain(rentalSource);
+    await writeFile(config, text.replace(rentalSource, ""));
     const result = await dryRun(dir);
     expect(result.code).toBe(3);
     const line = result.stderr.split("\n").find((l) => l.includes("coverage:"));
-    expect(line).toContain("landlord");
+    expect(line).toContain("property-manager");
     expect(line).toContain("the report shows no figures");
   });
 
@@ -144,7 +142,7 @@ describe("the validation gate on the command line", () => {
     expect(result.stderr).toContain("error: freshness: source handoffs");
     const clean = await runCli(["validate", "-w", PORTFOLIO, "--period", "2026-10", "--reports"]);
     expect(clean.code, clean.stderr).toBe(0);
-    expect(clean.stderr).toContain("gate: passed (6 report(s), 2 tenant(s))");
+    expect(clean.stderr).toContain("gate: passed (9 report(s), 2 tenant(s))");
     expect(await readdir(workspace)).not.toContain(".exec-intel");
   });
 });

@@ -26,7 +26,7 @@ import {
 import { type ArchivedObject, buildManifest } from "../../src/core/archive/manifest.js";
 import { type Archive, ArchiveKeyError } from "../../src/core/archive/ports.js";
 import type { ManifestRef } from "../../src/core/history/ports.js";
-import { makeTempDir, PORTFOLIO } from "../helpers/cli.js";
+import { makeTempDir, PORTFOLIO, PORTFOLIO_ROLES } from "../helpers/cli.js";
 import { computeTenant } from "../helpers/pipeline.js";
 import { raceBody, raceKey } from "./race.js";
 
@@ -368,14 +368,8 @@ describe("archiving the reference reports", async () => {
     return found.sha256;
   };
 
-  it("has five reports with charts to archive (the checks below are not vacuous)", () => {
-    expect(rendered.map((r) => r.document.role)).toEqual([
-      "ceo",
-      "cto",
-      "accounting",
-      "cmo",
-      "cfo",
-    ]);
+  it("has eight reports with charts to archive (the checks below are not vacuous)", () => {
+    expect(rendered.map((r) => r.document.role)).toEqual([...PORTFOLIO_ROLES]);
     expect(rendered.some((r) => r.charts.length > 0)).toBe(true);
     expect(rendered.some((r) => r.pdf !== undefined)).toBe(false);
   });

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { openSqliteLedger } from "../../src/adapters/store/sqlite-store.js";
-import { copyWorkspace, PORTFOLIO } from "../helpers/cli.js";
+import { copyWorkspace, PORTFOLIO, PORTFOLIO_ROLES } from "../helpers/cli.js";
 import { type SesEmulator, type StoredEmail, startSesEmulator } from "../helpers/ses-emulator.js";
 
 // Crash safety of `exec-intel run` against the SES emulator: the built CLI is SIGKILLed at seeded
@@ -23,8 +23,9 @@ import { type SesEmulator, type StoredEmail, startSesEmulator } from "../helpers
 const CLI = fileURLToPath(new URL("../../bin/exec-intel.js", import.meta.url));
 const PERIOD = "2026-10";
 const TENANT = "portfolio";
-const ROLES = ["ceo", "cto", "accounting", "cmo", "cfo"] as const;
-const PER_ROLE = 50;
+const ROLES = PORTFOLIO_ROLES;
+/** About 250 messages in all, as many as the plan had with the five C-suite roles alone. */
+const PER_ROLE = 32;
 /** A killed run sends at most about this many messages; ten of them stay well short of the plan. */
 const MAX_SENDS_BEFORE_KILL = 12;
 const SEED = Number(process.env.EXEC_INTEL_CRASH_SEED ?? 20_261_121);

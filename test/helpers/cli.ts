@@ -8,6 +8,18 @@ import { type Io, main } from "../../src/entry/cli.js";
 /** The reference workspace shipped in examples/. */
 export const PORTFOLIO = fileURLToPath(new URL("../../examples/portfolio/", import.meta.url));
 
+/** The reference portfolio's report roles, in the order its exec-intel.yaml lists them. */
+export const PORTFOLIO_ROLES = [
+  "ceo",
+  "cto",
+  "accounting",
+  "cmo",
+  "cfo",
+  "property-manager",
+  "delivery-manager",
+  "billing",
+] as const;
+
 /** What one in-process CLI invocation printed and returned. */
 export interface CliRun {
   code: number;

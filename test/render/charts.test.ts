@@ -80,11 +80,15 @@ describe("charts of the reference portfolio (2026-10)", async () => {
 
   it("draws the charts each report carries", () => {
     expect(drawn.map((d) => `${d.role}/${d.spec.id}`).sort()).toEqual([
+      "billing/hours-by-month",
+      "billing/invoiced-collected",
       "ceo/revenue-vs-target",
       "cfo/burn-by-month",
       "cfo/revenue-vs-target",
       "cmo/channels-by-status",
       "cto/cloud-spend-by-month",
+      "delivery-manager/delivery-by-month",
+      "property-manager/property-income-expense-by-month",
     ]);
   });
 

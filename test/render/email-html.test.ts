@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderReport } from "../../src/adapters/render/render-report.js";
-import { PORTFOLIO } from "../helpers/cli.js";
+import { PORTFOLIO, PORTFOLIO_ROLES } from "../helpers/cli.js";
 import { mutated, replaceIn } from "../helpers/mutate.js";
 import { computeTenant } from "../helpers/pipeline.js";
 
@@ -12,14 +12,8 @@ describe("email HTML of the reference portfolio (2026-10)", async () => {
   const { reports } = await computeTenant(PORTFOLIO);
   const rendered = await Promise.all(reports.map((r) => renderReport(r)));
 
-  it("renders the five C-suite reports", () => {
-    expect(rendered.map((r) => r.document.role).sort()).toEqual([
-      "accounting",
-      "ceo",
-      "cfo",
-      "cmo",
-      "cto",
-    ]);
+  it("renders the five C-suite reports and the three domain reports", () => {
+    expect(rendered.map((r) => r.document.role)).toEqual([...PORTFOLIO_ROLES]);
   });
 
   it.each(rendered.map((r) => [r.document.role, r] as const))(

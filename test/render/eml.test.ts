@@ -7,7 +7,7 @@ import {
 } from "../../src/adapters/render/message.js";
 import { renderReport, renderReports } from "../../src/adapters/render/render-report.js";
 import type { RenderedReport } from "../../src/core/render/rendered.js";
-import { PORTFOLIO } from "../helpers/cli.js";
+import { PORTFOLIO, PORTFOLIO_ROLES } from "../helpers/cli.js";
 import { computeTenant } from "../helpers/pipeline.js";
 
 // Each reference report assembled into an .eml and read back by mailparser, the parser behind
@@ -54,8 +54,8 @@ describe("assembled .eml of the reference reports", async () => {
     return found;
   };
 
-  it("covers the five reports", () => {
-    expect(roles).toEqual(["ceo", "cto", "accounting", "cmo", "cfo"]);
+  it("covers the eight reports", () => {
+    expect(roles).toEqual([...PORTFOLIO_ROLES]);
   });
 
   it.each(roles)("%s: headers, subject and both alternatives survive parsing", (role) => {

@@ -9,7 +9,7 @@ import { renderReport } from "../../src/adapters/render/render-report.js";
 import type { RenderedReport } from "../../src/core/render/rendered.js";
 import { TEXT_WIDTH } from "../../src/core/render/text.js";
 import { sharedBrowser } from "../helpers/chromium.js";
-import { copyWorkspace, PORTFOLIO } from "../helpers/cli.js";
+import { copyWorkspace, PORTFOLIO, PORTFOLIO_ROLES } from "../helpers/cli.js";
 import { computeTenant } from "../helpers/pipeline.js";
 import { MARKER_PATTERN, marker, XSS_PAYLOADS, type XssPayload } from "./payloads.js";
 
@@ -293,14 +293,8 @@ describe("XSS payloads planted in the reference workspace", () => {
     expect(undetected).toEqual([]);
   }, 60_000);
 
-  it("renders all five reports", () => {
-    expect(rendered.map((r) => r.document.role)).toEqual([
-      "ceo",
-      "cto",
-      "accounting",
-      "cmo",
-      "cfo",
-    ]);
+  it("renders all eight reports", () => {
+    expect(rendered.map((r) => r.document.role)).toEqual([...PORTFOLIO_ROLES]);
   });
 
   it("carries every planted payload into the Markdown, the text and the HTML", () => {
@@ -316,7 +310,7 @@ describe("XSS payloads planted in the reference workspace", () => {
     }
   });
 
-  it.each(["ceo", "cto", "accounting", "cmo", "cfo"])(
+  it.each([...PORTFOLIO_ROLES])(
     "%s Markdown: every payload tag escaped, no link to a script",
     (role) => {
       const report = rendered.find((r) => r.document.role === role);
@@ -333,7 +327,7 @@ describe("XSS payloads planted in the reference workspace", () => {
     },
   );
 
-  it.each(["ceo", "cto", "accounting", "cmo", "cfo"])(
+  it.each([...PORTFOLIO_ROLES])(
     "%s text: payloads literal, lines within 72 columns",
     (role) => {
       const report = rendered.find((r) => r.document.role === role);
@@ -352,7 +346,7 @@ describe("XSS payloads planted in the reference workspace", () => {
     expect(altered.map((p) => p.marker)).toEqual([]);
   });
 
-  it.each(["ceo", "cto", "accounting", "cmo", "cfo"])(
+  it.each([...PORTFOLIO_ROLES])(
     "%s HTML email: no payload runs in Chromium and each shows as plain text",
     async (role) => {
       const report = rendered.find((r) => r.document.role === role);

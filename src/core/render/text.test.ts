@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PORTFOLIO } from "../../../test/helpers/cli.js";
+import { PORTFOLIO, PORTFOLIO_ROLES } from "../../../test/helpers/cli.js";
 import { computeTenant } from "../../../test/helpers/pipeline.js";
 import type { Figure, Finding, Table } from "../analysis/types.js";
 import type { SourceFreshness } from "../model/index.js";
@@ -579,8 +579,8 @@ const normalise = (value: string) => value.replace(/\s+/g, " ").trim();
 describe("plain text of the reference portfolio (2026-10)", async () => {
   const { reports } = await computeTenant(PORTFOLIO);
 
-  it("has five reports", () => {
-    expect(reports.map((r) => r.role)).toEqual(["ceo", "cto", "accounting", "cmo", "cfo"]);
+  it("has eight reports", () => {
+    expect(reports.map((r) => r.role)).toEqual([...PORTFOLIO_ROLES]);
   });
 
   it.each(reports.map((r) => [r.role, r] as const))(
