@@ -327,18 +327,15 @@ describe("XSS payloads planted in the reference workspace", () => {
     },
   );
 
-  it.each([...PORTFOLIO_ROLES])(
-    "%s text: payloads literal, lines within 72 columns",
-    (role) => {
-      const report = rendered.find((r) => r.document.role === role);
-      const text = report?.text ?? "";
-      const long = text
-        .split("\n")
-        .filter((line) => [...line].length > TEXT_WIDTH && /\s/.test(line.trim()));
-      expect(long).toEqual([]);
-      expect(text).not.toMatch(/[\p{Cc}\u2028\u2029](?<!\n)/u);
-    },
-  );
+  it.each([...PORTFOLIO_ROLES])("%s text: payloads literal, lines within 72 columns", (role) => {
+    const report = rendered.find((r) => r.document.role === role);
+    const text = report?.text ?? "";
+    const long = text
+      .split("\n")
+      .filter((line) => [...line].length > TEXT_WIDTH && /\s/.test(line.trim()));
+    expect(long).toEqual([]);
+    expect(text).not.toMatch(/[\p{Cc}\u2028\u2029](?<!\n)/u);
+  });
 
   it("text shows each verbatim payload exactly as written", () => {
     const text = flatten(rendered.map((r) => r.text).join("\n"));

@@ -1,5 +1,5 @@
 import type { TenantModel, Traced } from "../model/index.js";
-import type { SourceRef } from "./types.js";
+import type { Cell, SourceRef, Table } from "./types.js";
 
 export { daysBetween, periodEnd } from "../freshness.js";
 
@@ -90,4 +90,9 @@ export function listWords(words: readonly string[]): string {
 /** "1 finding" / "3 findings". */
 export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
   return `${count} ${count === 1 ? singular : pluralForm}`;
+}
+
+/** A table's records without its summing row: analyses label that row "Total" (a sum, not a record). */
+export function bodyRows(table: Table): Cell[][] {
+  return table.rows.filter((row) => row[0] !== "Total");
 }

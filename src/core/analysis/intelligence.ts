@@ -66,6 +66,21 @@ export function findingsOf(intelligence: Intelligence, category: string, role?: 
   );
 }
 
+/**
+ * The configured role that acts on a finding: the first role its rule names (rules list the owner
+ * first). Domain rules name a report kind, since role ids are configurable; then the owner is the
+ * role receiving that kind of report, the one covering the finding's entity first.
+ */
+export function ownerRoleOf(context: AnalysisContext, finding: Finding): string {
+  const named = finding.roles[0] ?? "ceo";
+  if (context.roles[named] !== undefined) return named;
+  const receivers = Object.entries(context.roles).filter(([, role]) => role.report === named);
+  const covering = receivers.find(
+    ([, role]) => role.entity !== undefined && role.entity === finding.entity,
+  );
+  return (covering ?? receivers[0])?.[0] ?? named;
+}
+
 const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 } as const;
 
 /** Orders findings by severity, then impact per effort, then fingerprint for stability. */

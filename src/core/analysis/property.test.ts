@@ -121,6 +121,22 @@ describe("analyseProperty", () => {
     expect(values(stricter)["property-communications-overdue"]).toBe(1);
   });
 
+  it("shows a unit column in the lease and vacancy tables only when the property has several units", () => {
+    const columns = (output: AnalysisOutput, id: string) =>
+      output.tables.find((t) => t.id === id)?.columns.map((c) => c.key);
+    const two = analysed();
+    expect(columns(two, "property-leases")).toContain("unit");
+    expect(columns(two, "property-vacancies")).toEqual(["unit", "from", "to", "days", "ended"]);
+    const model = emptyModel([FLAT]);
+    const book = sampleBook();
+    model.propertyBooks.push({ ...book, units: book.units.slice(0, 1) });
+    const one = analyseProperty(contextFor(model));
+    expect(columns(one, "property-leases")).not.toContain("unit");
+    expect(columns(one, "property-vacancies")).toEqual(["from", "to", "days", "ended"]);
+    const leaseRows = one.tables.find((t) => t.id === "property-leases")?.rows ?? [];
+    for (const row of leaseRows) expect(row).toHaveLength(8);
+  });
+
   it("analyses the book of the entity the rental-property role names", () => {
     const other: Entity = { ...FLAT, id: "other", name: "Other" };
     const model = emptyModel([FLAT, other]);

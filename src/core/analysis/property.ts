@@ -597,7 +597,7 @@ function leasesTable(facts: PropertyFacts): Table {
   const leases = book.leases
     .filter((l) => l.start <= window.to && occupiedUntil(l) >= window.from)
     .sort((a, b) => a.start.localeCompare(b.start));
-  return {
+  return unitColumnIfShared(book, {
     id: "property-leases",
     title: `Leases, ${monthRange(window.months)}`,
     columns: [
@@ -626,7 +626,7 @@ function leasesTable(facts: PropertyFacts): Table {
       ),
       occupiedUntil(l) < window.to ? `moved out ${occupiedUntil(l)}` : "current",
     ]),
-  };
+  });
 }
 
 function occupancyTable(facts: PropertyFacts): Table {
@@ -769,7 +769,7 @@ function ticketsTable(facts: PropertyFacts): Table {
 function vacanciesTable(facts: PropertyFacts): Table {
   const { book, window } = facts;
   const unitName = new Map(book.units.map((u) => [u.id, u.name]));
-  return {
+  return unitColumnIfShared(book, {
     id: "property-vacancies",
     title: `Vacancies, ${monthRange(window.months)}`,
     columns: [
@@ -786,6 +786,20 @@ function vacanciesTable(facts: PropertyFacts): Table {
       v.days,
       v.next !== undefined ? `lease ${v.next.id} (${v.next.tenant})` : "—",
     ]),
+  });
+}
+
+/**
+ * Drops a table's "unit" column when the property has one unit: the report's title names the
+ * property, and a repeated unit name only narrows the other columns on a phone.
+ */
+function unitColumnIfShared(book: { units: readonly unknown[] }, table: Table): Table {
+  const at = table.columns.findIndex((c) => c.key === "unit");
+  if (book.units.length > 1 || at < 0) return table;
+  return {
+    ...table,
+    columns: table.columns.filter((_, i) => i !== at),
+    rows: table.rows.map((row) => row.filter((_, i) => i !== at)),
   };
 }
 

@@ -6,9 +6,11 @@ import type { AnalysisContext, AnalysisOutput, Cell, Figure, SourceRef, Table } 
 // Strategy: what the owner holds (inventory), which expected KPIs nobody measures, and what is
 // booked ahead of the period (pipeline). Critical shortfalls are rules (strategy-rules.ts).
 
-/** Role id as executives write it: `ceo` → CEO, `accounting` → Accounting. */
+/** Role id as executives write it: `ceo` → CEO, `accounting` → Accounting, `property-manager` → Property manager. */
 export function roleLabel(role: string): string {
-  return role.length <= 3 ? role.toUpperCase() : role.charAt(0).toUpperCase() + role.slice(1);
+  if (role.length <= 3) return role.toUpperCase();
+  const words = role.replaceAll("-", " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 /** A KPI slug as words: `customer-acquisition-cost` → customer acquisition cost, `nps` → NPS. */

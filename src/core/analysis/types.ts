@@ -14,7 +14,8 @@ export type Unit =
   | "percent"
   | "ratio"
   | "months"
-  | "days";
+  | "days"
+  | "hours";
 
 /** A pointer back into the workspace: enough to open the file at the line. */
 export interface SourceRef {

@@ -65,6 +65,8 @@ export function axisFormat(unit: Unit): { title: string; format?: string; labelE
       return { title: "Contacts", format: ",.0f" };
     case "days":
       return { title: "Days", format: ",.0f" };
+    case "hours":
+      return { title: "Hours", format: ",.0f" };
     case "count":
       return { title: "Count", format: ",.0f" };
   }

@@ -1,4 +1,5 @@
 import { monthName } from "../analysis/common.js";
+import { roleLabel } from "../analysis/strategy.js";
 import type { Figure, Finding, Table } from "../analysis/types.js";
 import type { SourceFreshness } from "../model/index.js";
 import { formatValue } from "../reports/compose.js";
@@ -113,7 +114,7 @@ function card(body: string, extra = ""): string {
 }
 
 function header(document: ReportDocument): string {
-  const role = document.role.toUpperCase();
+  const role = roleLabel(document.role);
   return [
     `<mj-section background-color="${LIGHT.accent}" padding="20px 0 16px"><mj-column>`,
     `<mj-text color="#ffffff" font-size="13px" line-height="18px" padding="0 24px">${esc(document.tenant.name)} · ${esc(monthName(document.period))} · ${esc(role)} report</mj-text>`,

@@ -1,3 +1,4 @@
+import { roleLabel } from "../analysis/strategy.js";
 import type { Figure, Finding, Table } from "../analysis/types.js";
 import { formatValue } from "../reports/compose.js";
 import type { Block, ChartSpec, ReportDocument, Section, TaskItem } from "../reports/document.js";
@@ -8,7 +9,7 @@ export function renderMarkdown(document: ReportDocument): string {
   const out: string[] = [
     `# ${text(document.title)}`,
     "",
-    `${text(document.tenant.name)} · ${document.period} · ${document.role.toUpperCase()} report · \`${document.id}\``,
+    `${text(document.tenant.name)} · ${document.period} · ${roleLabel(document.role)} report · \`${document.id}\``,
     "",
     `Contents: ${document.sections.map((s) => `[${text(s.title)}](#${s.id})`).join(" · ")}`,
     "",

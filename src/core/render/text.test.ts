@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PORTFOLIO, PORTFOLIO_ROLES } from "../../../test/helpers/cli.js";
 import { computeTenant } from "../../../test/helpers/pipeline.js";
+import { roleLabel } from "../analysis/strategy.js";
 import type { Figure, Finding, Table } from "../analysis/types.js";
 import type { SourceFreshness } from "../model/index.js";
 import { formatValue } from "../reports/compose.js";
@@ -597,7 +598,7 @@ describe("plain text of the reference portfolio (2026-10)", async () => {
       }
       expect(text.split("\n").slice(0, 2)).toEqual([report.title, "=".repeat(report.title.length)]);
       expect(flat).toContain(
-        `${report.tenant.name} · ${report.period} · ${report.role.toUpperCase()} report · ${report.id}`,
+        `${report.tenant.name} · ${report.period} · ${roleLabel(report.role)} report · ${report.id}`,
       );
       for (const s of report.sources) expect(text).toMatch(new RegExp(`^${s.sourceId} `, "m"));
       expect(text).not.toMatch(/\*\*|`|<a id=|\]\(#|&amp;|&lt;|&gt;/);

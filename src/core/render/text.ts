@@ -1,3 +1,4 @@
+import { roleLabel } from "../analysis/strategy.js";
 import type { Cell, Figure, Finding, Table } from "../analysis/types.js";
 import type { SourceFreshness } from "../model/index.js";
 import { formatValue } from "../reports/compose.js";
@@ -17,7 +18,7 @@ export function renderText(document: ReportDocument): string {
     ...underlined(document.title, "="),
     "",
     ...wrap(
-      `${document.tenant.name} · ${document.period} · ${document.role.toUpperCase()} report · ${document.id}`,
+      `${document.tenant.name} · ${document.period} · ${roleLabel(document.role)} report · ${document.id}`,
     ),
     "",
     ...renderSources(document.sources),

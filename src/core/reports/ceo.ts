@@ -6,7 +6,12 @@ import {
   periodEnd,
   plural,
 } from "../analysis/common.js";
-import { findingsOf, type Intelligence, rankFindings } from "../analysis/intelligence.js";
+import {
+  findingsOf,
+  type Intelligence,
+  ownerRoleOf,
+  rankFindings,
+} from "../analysis/intelligence.js";
 import { roleLabel } from "../analysis/strategy.js";
 import type { Finding, Table } from "../analysis/types.js";
 import { revenueChart, revenueOnTarget } from "./cfo.js";
@@ -74,9 +79,9 @@ export function agendaTable(intelligence: Intelligence, size = AGENDA_SIZE): Tab
   };
 }
 
-/** The role that owns a finding: the first role its rule names (rules list the owner first). */
+/** The role that owns a finding, with its configured title. */
 function ownerOf(intelligence: Intelligence, finding: Finding): string {
-  const role = finding.roles[0] ?? "ceo";
+  const role = ownerRoleOf(intelligence.context, finding);
   const title = intelligence.context.roles[role]?.title;
   return title !== undefined && title.toLowerCase() !== roleLabel(role).toLowerCase()
     ? `${roleLabel(role)} (${title})`

@@ -72,6 +72,12 @@ describe("charts of computed tables", () => {
     expect([chart.title, chart.unit]).toEqual(["Revenue", "USD/month"]);
   });
 
+  it("leaves out the Total row: a sum drawn as one more month would dwarf the months", () => {
+    const withTotal: Table = { ...revenue, rows: [...revenue.rows, ["Total", 2_800, "", 1_800]] };
+    const chart = tableChart(withTotal, { id: "r", kind: "bar", series: [{ key: "actual" }] });
+    expect(chart.series[0]?.points.map((p) => p.x)).toEqual(["2026-08", "2026-10"]);
+  });
+
   it("skips a column the table lacks instead of inventing it", () => {
     const chart = tableChart(revenue, { id: "r", kind: "line", series: [{ key: "forecast" }] });
     expect(chart.series).toEqual([]);

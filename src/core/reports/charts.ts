@@ -1,3 +1,4 @@
+import { bodyRows } from "../analysis/common.js";
 import type { Intelligence } from "../analysis/intelligence.js";
 import type { Table } from "../analysis/types.js";
 import type { Block, ChartSpec } from "./document.js";
@@ -17,7 +18,10 @@ export interface TableChartOptions {
   unit?: ChartSpec["unit"];
 }
 
-/** A chart of a table's columns; cells that are not numbers (a dash for "no actual yet") are left out. */
+/**
+ * A chart of a table's columns, without its Total row; cells that are not numbers (a dash for
+ * "no actual yet") are left out.
+ */
 export function tableChart(table: Table, options: TableChartOptions): ChartSpec {
   const wanted: readonly { key: string; name?: string }[] =
     options.series ??
@@ -30,7 +34,7 @@ export function tableChart(table: Table, options: TableChartOptions): ChartSpec 
       {
         name: name ?? column.label,
         unit: column.unit,
-        points: table.rows.flatMap((row) => {
+        points: bodyRows(table).flatMap((row) => {
           const y = row[index];
           return typeof y === "number" ? [{ x: String(row[0]), y }] : [];
         }),

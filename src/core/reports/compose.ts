@@ -81,7 +81,9 @@ export function formatValue(value: number, unit: Figure["unit"] | undefined): st
     case "months":
       return `${whole(value, 1)} months`;
     case "days":
-      return `${whole(value)} days`;
+      return `${whole(value)} ${value === 1 ? "day" : "days"}`;
+    case "hours":
+      return `${whole(value, Number.isInteger(value) ? 0 : 1)} ${value === 1 ? "hour" : "hours"}`;
     case "ratio":
       return whole(value, 2);
     default:

@@ -29,7 +29,7 @@ describe("assembleYachtDeliveryReport", () => {
     expect(document.sections.map((s) => s.id)).toEqual(YACHT_DELIVERY_SECTIONS);
     expect(document.title).toBe("Yacht delivery report — Expert Yacht Delivery, October 2026");
     expect(document.subject).toBe(
-      "Delivery-manager · Oct 2026 · 2 deliveries, 350 nm · margin $2,300 (29%) · 2 over budget",
+      "Delivery manager · Oct 2026 · 2 deliveries, 350 nm · margin $2,300 (29%) · 2 over budget",
     );
   });
 
@@ -66,7 +66,7 @@ describe("assembleYachtDeliveryReport", () => {
 
   it("says there are no records, and shows no figure, when the tenant has no delivery book", () => {
     const empty = report(null);
-    expect(empty.subject).toBe("Delivery-manager · Oct 2026 · no delivery records");
+    expect(empty.subject).toBe("Delivery manager · Oct 2026 · no delivery records");
     expect(paragraphs(empty, "summary")).toEqual([
       "No deliveries source holds records for Expert Yacht Delivery: add a source of type deliveries to exec-intel.yaml.",
     ]);

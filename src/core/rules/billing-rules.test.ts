@@ -33,7 +33,7 @@ describe("billing rules", () => {
       fingerprint: "billing-no-model:gamma",
       severity: "medium",
       entity: "dc-clients",
-      roles: ["billing"],
+      roles: ["billing-audit"],
       title: "Gamma: 3 hours of work since 2026-06-15 with no billing model",
     });
     expect(where(gamma)).toEqual([

@@ -14,6 +14,7 @@ import {
 import { addDays, plural } from "../analysis/common.js";
 import { formatUsd } from "../analysis/finance.js";
 import type { Evidence } from "../analysis/types.js";
+import type { ReportKind } from "../config.js";
 import type { TimeEntry } from "../model/billing.js";
 import { evidenceOf, type Rule, type RuleHit } from "./rule.js";
 
@@ -24,8 +25,11 @@ import { evidenceOf, type Rule, type RuleHit } from "./rule.js";
 //   billing-overdue-invoice.highAfterDays days past due that make it high severity (60)
 //   billing-revenue-concentration.share   largest client's share of invoicing, in % (50)
 
-/** The role these findings are addressed to (the reference portfolio's billing-audit role). */
-const ROLES = ["billing"] as const;
+/**
+ * The report kind these findings belong to: rules cannot know the configured role ids, so the
+ * role that receives a billing-audit report owns them (see ownerRoleOf).
+ */
+const ROLES = ["billing-audit"] as const satisfies readonly ReportKind[];
 /** A share as a whole percentage, as the reports show shares of 10% and more. */
 const wholePercent = (value: number) => `${Math.round(value)}%`;
 /** "1 hour", "2.5 hours". */

@@ -176,9 +176,7 @@ describe("no-billing-model", () => {
     ];
     const findings = run(model).filter((f) => f.ruleId === "no-billing-model");
     expect(fingerprints(findings)).toEqual(["no-billing-model:alpha"]);
-    expect(findings[0]?.title).toBe(
-      "Alpha has no billing model: both revenue streams are unbilled",
-    );
+    expect(findings[0]?.title).toBe("Alpha has no billing model for either revenue stream");
   });
 
   it("disappears once one stream has a billing model", () => {

@@ -275,7 +275,7 @@ const noBillingModel: Rule = {
         {
           subject: entity.id,
           entity: entity.id,
-          title: `${entity.name} has no billing model: ${streams.length === 1 ? "its revenue stream is" : streams.length === 2 ? "both revenue streams are" : `all ${streams.length} revenue streams are`} unbilled`,
+          title: `${entity.name} has no billing model for ${streams.length === 1 ? "its revenue stream" : streams.length === 2 ? "either revenue stream" : `any of its ${streams.length} revenue streams`}`,
           severity: worstSeverity(items, "high") === "critical" ? "critical" : "high",
           evidence: [
             ...streams.map((s) =>

@@ -1,3 +1,4 @@
+import { bodyRows } from "../analysis/common.js";
 import type { Cell, Figure, Table, Unit } from "../analysis/types.js";
 import { formatValue } from "../reports/compose.js";
 import type { ReportDocument } from "../reports/document.js";
@@ -92,11 +93,6 @@ class Facts {
     const placed = this.figures.get(id)?.[0] ?? this.tables.get(id);
     return placed === undefined ? {} : { report: placed.report, section: placed.section };
   }
-}
-
-/** Analyses label a summing row "Total"; it is a sum, not one more record. */
-function bodyRows(table: Table): Cell[][] {
-  return table.rows.filter((row) => row[0] !== "Total");
 }
 
 // -- (a) one figure, one value ---------------------------------------------------------------
