@@ -5,11 +5,10 @@ import type {
   ClientPayment,
   TimeEntry,
 } from "../model/billing.js";
-import type { Traced } from "../model/index.js";
-import { daysBetween, latestAsOf, monthRange, periodEnd, plural, sourcesOf } from "./common.js";
+import { bookFigures, daysBetween, latestAsOf, monthRange, periodEnd, plural } from "./common.js";
 import { formatUsd } from "./finance.js";
 import { trailingMonths } from "./money.js";
-import type { AnalysisContext, AnalysisOutput, Cell, Figure, Table, Unit } from "./types.js";
+import type { AnalysisContext, AnalysisOutput, Cell, Figure, Table } from "./types.js";
 
 // The client-portfolio billing audit: what work was done, what of it was billed, what was paid,
 // what is still owed and how old it is. Hours and revenue look at a fixed 12-month window ending
@@ -355,24 +354,7 @@ export function analyseBilling(context: AnalysisContext): AnalysisOutput {
   const mismatches = paymentMismatches(book, asOf);
   const unmodelled = clientsWithoutModel(book, window);
 
-  const figure = (
-    id: string,
-    label: string,
-    value: number,
-    unit: Unit,
-    records: readonly Traced[],
-    basis: string,
-    better?: Figure["better"],
-  ): Figure => ({
-    id,
-    label,
-    value,
-    unit,
-    asOf: latestAsOf(records, asOf),
-    sources: sourcesOf(records.length > 0 ? records : [book]),
-    basis,
-    ...(better !== undefined ? { better } : {}),
-  });
+  const figure = bookFigures(book, (records) => latestAsOf(records, asOf));
   const w = window.label;
   const hours = sumHours(entries);
   const billed = entries.filter((e) => e.invoice !== undefined);

@@ -1,5 +1,5 @@
 import type { TenantModel, Traced } from "../model/index.js";
-import type { Cell, SourceRef, Table } from "./types.js";
+import type { Cell, Figure, SourceRef, Table, Unit } from "./types.js";
 
 export { daysBetween, periodEnd } from "../freshness.js";
 
@@ -78,6 +78,37 @@ export function latestAsOf(records: readonly Traced[], limit: string): string {
     if (asOf <= limit && asOf > latest) latest = asOf;
   }
   return latest === "" ? limit : latest;
+}
+
+/** Builds one figure of a domain book from the records behind it. */
+export type BookFigure = (
+  id: string,
+  label: string,
+  value: number,
+  unit: Unit,
+  records: readonly Traced[],
+  basis: string,
+  better?: Figure["better"],
+) => Figure;
+
+/**
+ * A figure builder for one domain book: a figure no single record stands behind (an empty
+ * window, a count of nothing) cites the book itself, so every figure keeps a source.
+ */
+export function bookFigures(
+  book: Traced,
+  asOfOf: (records: readonly Traced[]) => string,
+): BookFigure {
+  return (id, label, value, unit, records, basis, better) => ({
+    id,
+    label,
+    value,
+    unit,
+    asOf: asOfOf(records),
+    sources: sourcesOf(records.length > 0 ? records : [book]),
+    basis,
+    ...(better !== undefined ? { better } : {}),
+  });
 }
 
 /** Joins distinct words as "a, b and c". */

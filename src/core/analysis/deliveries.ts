@@ -7,10 +7,9 @@ import type {
   DeliveryDocumentKind,
   DeliveryLeg,
 } from "../model/deliveries.js";
-import type { Traced } from "../model/index.js";
-import { latestAsOf, monthName, monthRange, periodEnd, plural, sourcesOf } from "./common.js";
+import { bookFigures, latestAsOf, monthName, monthRange, periodEnd, plural } from "./common.js";
 import { monthOf, toCurrency, trailingMonths } from "./money.js";
-import type { AnalysisContext, AnalysisOutput, Figure, Table, Unit } from "./types.js";
+import type { AnalysisContext, AnalysisOutput, Figure, Table } from "./types.js";
 
 // The yacht-delivery analysis: what the completed deliveries of the last twelve months sailed,
 // cost and earned against their quotes, and what the open ones (under way, upcoming) still lack
@@ -255,24 +254,7 @@ export function analyseDeliveries(context: AnalysisContext): AnalysisOutput {
   const inPeriod = completed.filter((c) => monthOf(c.delivery.end) === period);
   const completedNote = `${plural(completed.length, "delivery", "deliveries")} completed ${window}`;
 
-  const figure = (
-    id: string,
-    label: string,
-    value: number,
-    unit: Unit,
-    records: readonly Traced[],
-    basis: string,
-    better?: Figure["better"],
-  ): Figure => ({
-    id,
-    label,
-    value,
-    unit,
-    asOf,
-    sources: sourcesOf(records.length > 0 ? records : [book]),
-    basis,
-    ...(better !== undefined ? { better } : {}),
-  });
+  const figure = bookFigures(book, () => asOf);
   const figures: Figure[] = [
     figure(
       "delivery-completed",
