@@ -1,3 +1,4 @@
+import { plural } from "../core/analysis/common.js";
 import type { GateProblem } from "../core/validate/types.js";
 import type { summariseRun } from "../run.js";
 
@@ -36,7 +37,7 @@ export function formatModelSummary(summary: Summary): string {
     lines.push("  reports:");
     for (const report of tenant.reports) {
       lines.push(
-        `    ${report.id}: ${report.sections.length} sections, ${report.figures.length} figures, ${report.findings.length} findings — ${report.subject}`,
+        `    ${report.id}: ${plural(report.sections.length, "section")}, ${plural(report.figures.length, "figure")}, ${plural(report.findings.length, "finding")} — ${report.subject}`,
       );
     }
     lines.push("");
