@@ -3,8 +3,10 @@ import type { FileAuditLog } from "./adapters/log/audit-log.js";
 import type { ArchivedObject, ManifestDelivery } from "./core/archive/manifest.js";
 import type { Archive } from "./core/archive/ports.js";
 import { type AuditLog, SILENT_AUDIT_LOG } from "./core/audit/ports.js";
+import type { TaskChange } from "./core/follow-up/tasks.js";
 import type { ManifestRef, RunHistory } from "./core/history/ports.js";
 import type { DeliveryOutcome } from "./deliver.js";
+import type { TenantTasks } from "./follow-up.js";
 import {
   type CollectedWorkspace,
   collectWorkspace,
@@ -50,6 +52,8 @@ export interface ExecutedRun {
   gated: GatedBatch;
   passed: boolean;
   deliveries?: DeliveryOutcome;
+  /** What the follow-up step did per tenant (not in a dry run or a blocked one). */
+  tasks?: TenantTasks[];
   archive?: { location: string; manifests: ManifestRef[]; objects: ArchivedObject[] };
   logFile?: string;
 }
@@ -242,6 +246,38 @@ export async function executeRun(request: ExecuteRunRequest): Promise<ExecutedRu
       },
     );
     outcome.archive = archive.location;
+    // Tasks follow the gate and the archive (their links point into it), before delivery: a
+    // failed send does not undo a report that was checked and kept.
+    const { openTaskStore } = await import("./adapters/store/task-store.js");
+    const { followUp } = await import("./follow-up.js");
+    const taskStore = openTaskStore(path.join(stateDir, "state.sqlite"));
+    let tasks: TenantTasks[];
+    try {
+      tasks = followUp(
+        taskStore,
+        config,
+        composed,
+        `run:${request.runId}`,
+        request.now().toISOString(),
+      );
+    } finally {
+      taskStore.close();
+    }
+    for (const tenant of tasks) {
+      for (const { change, task } of tenant.applied) {
+        audit.event(
+          "info",
+          "follow-up",
+          `task ${task.id} ${changeVerb(change.kind)}: ${task.title}`,
+          {
+            tenant: tenant.tenant,
+            task: task.id,
+            status: task.status,
+            finding: task.fingerprint,
+          },
+        );
+      }
+    }
     const delivering = request.now();
     let deliveries: DeliveryOutcome | undefined;
     try {
@@ -304,6 +340,7 @@ export async function executeRun(request: ExecuteRunRequest): Promise<ExecutedRu
       gated,
       passed,
       deliveries,
+      tasks,
       archive: {
         location: archive.location,
         manifests: outcome.manifests,
@@ -326,6 +363,20 @@ export async function executeRun(request: ExecuteRunRequest): Promise<ExecutedRu
     history?.finish(request.runId, { ...outcome, finishedAt: request.now().toISOString() });
     history?.close();
     audit.flush?.();
+  }
+}
+
+/** How the audit log words a task change. */
+function changeVerb(kind: TaskChange["kind"]): string {
+  switch (kind) {
+    case "create":
+      return "created";
+    case "refresh":
+      return "refreshed";
+    case "reopen":
+      return "reopened (its finding fires again)";
+    case "resolve":
+      return "resolved in data";
   }
 }
 

@@ -15,6 +15,7 @@ import { assembleReports } from "./core/reports/index.js";
 import type { Rule } from "./core/rules/rule.js";
 import type { GateProblem, GateVerdict, SecretHit } from "./core/validate/index.js";
 import type { DeliveryOutcome, DeliveryRequest } from "./deliver.js";
+import type { TenantTasks } from "./follow-up.js";
 
 /** What the caller asks a run to cover. */
 export interface RunRequest {
@@ -108,6 +109,7 @@ export function summariseRun(
       manifests: readonly ManifestRef[];
       objects: readonly Pick<ArchivedObject, "key" | "report" | "sha256">[];
     };
+    tasks?: readonly TenantTasks[];
   },
 ) {
   const { gated, delivered, archived } = outcome;
@@ -174,6 +176,22 @@ export function summariseRun(
         : { location: archived.location, manifests: [...archived.manifests] },
     deliveries: delivered?.deliveries ?? [],
     ...(delivered?.stopped !== undefined ? { deliveryStopped: delivered.stopped } : {}),
+    tasks: (outcome.tasks ?? []).map((t) => ({
+      tenant: t.tenant,
+      open: t.open,
+      changes: t.applied.map(({ change, task }) => ({
+        change: change.kind,
+        id: task.id,
+        status: task.status,
+        finding: task.fingerprint,
+        title: task.title,
+        owner: task.owner,
+        severity: task.severity,
+        due: task.due,
+        report: task.report,
+        section: task.section,
+      })),
+    })),
     warnings: collected.warnings,
   };
 }

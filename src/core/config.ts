@@ -315,6 +315,16 @@ const analysisSchema = z
     thresholds: {},
   });
 
+const tasksSchema = z
+  .strictObject({
+    minSeverity: z
+      .enum(["critical", "high", "medium", "low"])
+      .default("high")
+      .describe("Findings at or above this severity become tasks after the gate passes"),
+  })
+  .prefault({})
+  .describe("Follow-up tasks made from findings");
+
 const tenantSchema = z.strictObject({
   id: slug,
   name: z.string().min(1),
@@ -331,6 +341,7 @@ const tenantSchema = z.strictObject({
     .default([])
     .describe("Categorisation rules, first match wins"),
   analysis: analysisSchema,
+  tasks: tasksSchema,
 });
 
 const envName = z

@@ -162,6 +162,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
           gated: run.gated,
           ...(run.deliveries !== undefined ? { delivered: run.deliveries } : {}),
           ...(run.archive !== undefined ? { archived: run.archive } : {}),
+          ...(run.tasks !== undefined ? { tasks: run.tasks } : {}),
         });
         if (json) io.stdout(redact(`${JSON.stringify(summary, null, 2)}\n`));
         else {
@@ -260,6 +261,60 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       const runs = await listRuns(options.workspace, io.env, Number(options.limit));
       io.stdout(options.json === true ? `${JSON.stringify(runs, null, 2)}\n` : formatHistory(runs));
     });
+
+  program
+    .command("tasks")
+    .description("list the follow-up tasks runs made from findings")
+    .option("-w, --workspace <dir>", "workspace folder", ".")
+    .option("--tenant <id>", "only this tenant")
+    .option("--status <status>", "open, doing, done, wont-do or resolved-in-data")
+    .option("--owner <role>", "only tasks this role owns")
+    .option("--json", "print the tasks as JSON")
+    .action(
+      async (options: {
+        workspace: string;
+        tenant?: string;
+        status?: string;
+        owner?: string;
+        json?: boolean;
+      }) => {
+        const { listTasks, formatTaskList } = await import("./tasks.js");
+        const tasks = await listTasks(options.workspace, io.env, options);
+        io.stdout(
+          options.json === true ? `${JSON.stringify(tasks, null, 2)}\n` : formatTaskList(tasks),
+        );
+      },
+    );
+
+  program
+    .command("task")
+    .description("show a task and its change log; --status moves it")
+    .argument("<task>", "task id, e.g. T-3 or portfolio/T-3")
+    .option("-w, --workspace <dir>", "workspace folder", ".")
+    .option("--tenant <id>", "the task's tenant (when the workspace has several)")
+    .option("--status <status>", "open, doing, done or wont-do")
+    .option("--by <who>", "who made the change, for the log (default: $EXEC_INTEL_ACTOR or $USER)")
+    .option("--note <text>", "why, for the log")
+    .option("--json", "print the task and its log as JSON")
+    .action(
+      async (
+        ref: string,
+        options: {
+          workspace: string;
+          tenant?: string;
+          status?: string;
+          by?: string;
+          note?: string;
+          json?: boolean;
+        },
+      ) => {
+        const { showTask, formatTask } = await import("./tasks.js");
+        const shown = await showTask(options.workspace, io.env, { ...options, ref, now: io.now });
+        io.stdout(
+          options.json === true ? `${JSON.stringify(shown, null, 2)}\n` : formatTask(shown),
+        );
+      },
+    );
 
   program
     .command("show")

@@ -47,8 +47,22 @@ export function formatModelSummary(summary: Summary): string {
     for (const manifest of summary.archive.manifests) lines.push(`  manifest ${manifest.key}`);
     lines.push("");
   }
+  lines.push(...formatTasks(summary.tasks));
   if (!summary.dryRun && !blocked) lines.push(...formatDeliveries(summary.deliveries));
   return `${lines.join("\n")}\n`;
+}
+
+/** Tasks per tenant: what this run changed, then how many are still open. */
+function formatTasks(tasks: Summary["tasks"]): string[] {
+  return tasks.flatMap((tenant) => {
+    const count = (kind: string) => tenant.changes.filter((c) => c.change === kind).length;
+    const lines = [
+      `tasks of ${tenant.tenant}: ${count("create")} created, ${count("refresh")} updated, ${count("resolve")} resolved in data, ${count("reopen")} reopened; ${tenant.open} open`,
+    ];
+    for (const c of tenant.changes.filter((c) => c.change !== "refresh"))
+      lines.push(`  ${c.id.padEnd(5)} ${c.status.padEnd(16)} due ${c.due}  ${c.title}`);
+    return [...lines, ""];
+  });
 }
 
 /** Deliveries: one line each, then the totals that say whether a re-run has anything left to do. */

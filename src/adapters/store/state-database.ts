@@ -2,8 +2,9 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 
-// The workspace's state database (`<stateDir>/state.sqlite`): the delivery ledger and the run
-// history live in one file with one schema version, so one migration list keeps them in step.
+// The workspace's state database (`<stateDir>/state.sqlite`): the delivery ledger, the run
+// history, the git scan cache and the tasks live in one file with one schema version, so one
+// migration list keeps them in step.
 
 // Index i migrates user_version i to i + 1.
 const MIGRATIONS: readonly string[] = [
@@ -62,6 +63,34 @@ const MIGRATIONS: readonly string[] = [
      state TEXT NOT NULL,
      updated_at TEXT NOT NULL
    );`,
+  `CREATE TABLE tasks (
+     tenant TEXT NOT NULL,
+     number INTEGER NOT NULL CHECK (number > 0),
+     fingerprint TEXT NOT NULL,
+     status TEXT NOT NULL
+       CHECK (status IN ('open', 'doing', 'done', 'wont-do', 'resolved-in-data')),
+     content TEXT NOT NULL,
+     first_period TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     PRIMARY KEY (tenant, number),
+     UNIQUE (tenant, fingerprint)
+   ) WITHOUT ROWID;
+   CREATE TABLE task_events (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     tenant TEXT NOT NULL,
+     number INTEGER NOT NULL,
+     at TEXT NOT NULL,
+     actor TEXT NOT NULL,
+     action TEXT NOT NULL,
+     from_status TEXT,
+     to_status TEXT NOT NULL,
+     detail TEXT NOT NULL
+   );
+   CREATE INDEX task_events_by_task ON task_events (tenant, number, seq);
+   CREATE TRIGGER task_events_no_update BEFORE UPDATE ON task_events
+     BEGIN SELECT RAISE(ABORT, 'task_events is append-only'); END;
+   CREATE TRIGGER task_events_no_delete BEFORE DELETE ON task_events
+     BEGIN SELECT RAISE(ABORT, 'task_events is append-only'); END;`,
 ];
 
 /** Version written to `PRAGMA user_version`: the number of migrations applied. */

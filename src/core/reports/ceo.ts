@@ -1,19 +1,8 @@
-import {
-  addDays,
-  entityName,
-  listWords,
-  monthName,
-  periodEnd,
-  plural,
-} from "../analysis/common.js";
-import {
-  findingsOf,
-  type Intelligence,
-  ownerRoleOf,
-  rankFindings,
-} from "../analysis/intelligence.js";
+import { entityName, listWords, monthName, periodEnd, plural } from "../analysis/common.js";
+import { findingsOf, type Intelligence, rankFindings } from "../analysis/intelligence.js";
 import { roleLabel } from "../analysis/strategy.js";
-import type { Finding, Table } from "../analysis/types.js";
+import type { Table } from "../analysis/types.js";
+import { AGENDA_SIZE, followUpAgenda } from "../follow-up/agenda.js";
 import { revenueChart, revenueOnTarget } from "./cfo.js";
 import {
   findingList,
@@ -32,30 +21,9 @@ import { domainSummaries } from "./domain-reports.js";
 // what is earned vs deferred, what is booked ahead, and the 30-day agenda ranked over every
 // finding of every area.
 
-/** How many findings the 30-day agenda holds. */
-export const AGENDA_SIZE = 10;
-
-/**
- * Drops findings whose every line-level evidence is already quoted by an earlier finding: two
- * rules raising the same handoff line (a critical shortfall and a UX gap, say) are one item.
- */
-export function distinctFindings(ranked: readonly Finding[]): Finding[] {
-  const seen = new Set<string>();
-  return ranked.filter((finding) => {
-    const keys = finding.evidence
-      .filter((e) => e.source.line !== undefined)
-      .map((e) => `${e.source.file}:${e.source.line}`);
-    if (keys.length > 0 && keys.every((k) => seen.has(k))) return false;
-    for (const k of keys) seen.add(k);
-    return true;
-  });
-}
-
 /** The 30-day agenda: every finding ranked by severity, then impact per effort; owner and due date by rank. */
-export function agendaTable(intelligence: Intelligence, size = AGENDA_SIZE): Table {
-  const { context } = intelligence;
-  const end = periodEnd(context.period);
-  const top = distinctFindings(rankFindings(intelligence.findings)).slice(0, size);
+export function agendaTable(intelligence: Intelligence): Table {
+  const top = followUpAgenda(intelligence).slice(0, AGENDA_SIZE);
   return {
     id: "agenda-30-day",
     title: `30-day agenda (top ${top.length} of ${intelligence.findings.length} findings)`,
@@ -67,21 +35,19 @@ export function agendaTable(intelligence: Intelligence, size = AGENDA_SIZE): Tab
       { key: "due", label: "Due" },
       { key: "severity", label: "Severity" },
     ],
-    rows: top.map((f, i) => [
-      i + 1,
-      f.action,
-      f.title,
-      ownerOf(intelligence, f),
-      // Spread over the 30 days by rank: the first item is due within days, the last at day 30.
-      addDays(end, Math.ceil((30 * (i + 1)) / Math.max(top.length, 1))),
-      f.severity,
+    rows: top.map(({ finding, rank, owner, due }) => [
+      rank,
+      finding.action,
+      finding.title,
+      ownerLabel(intelligence, owner),
+      due,
+      finding.severity,
     ]),
   };
 }
 
-/** The role that owns a finding, with its configured title. */
-function ownerOf(intelligence: Intelligence, finding: Finding): string {
-  const role = ownerRoleOf(intelligence.context, finding);
+/** A role as the agenda names it: its label, and its configured title when that says more. */
+function ownerLabel(intelligence: Intelligence, role: string): string {
   const title = intelligence.context.roles[role]?.title;
   return title !== undefined && title.toLowerCase() !== roleLabel(role).toLowerCase()
     ? `${roleLabel(role)} (${title})`

@@ -3,7 +3,7 @@ import { findingsOf, type Intelligence, rankFindings } from "../analysis/intelli
 import { asNoun, blastCases, localSeoGaps, otaSequence } from "../analysis/marketing.js";
 
 import type { Figure, Finding, Table } from "../analysis/types.js";
-import { distinctFindings } from "./ceo.js";
+import { distinctFindings } from "../follow-up/agenda.js";
 import { chartOf } from "./charts.js";
 import {
   findingList,

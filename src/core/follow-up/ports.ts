@@ -1,0 +1,60 @@
+import type { PERSON_STATUSES, Task, TaskChange, TaskStatus } from "./tasks.js";
+
+// The task store port: tasks per tenant, one per finding fingerprint, and an append-only log of
+// every change with its time and actor (a run, or a person).
+
+/** A status a person may set. */
+export type PersonStatus = (typeof PERSON_STATUSES)[number];
+
+/** What changed a task. */
+export type TaskAction = "created" | "refreshed" | "reopened" | "resolved-in-data" | "status";
+
+/** One logged change of a task. */
+export interface TaskEvent {
+  /** Increasing across the store: the order changes happened in. */
+  seq: number;
+  tenant: string;
+  taskId: string;
+  at: string;
+  /** `run:<run id>` for a run; a person's email address for a person. */
+  actor: string;
+  action: TaskAction;
+  from: TaskStatus | null;
+  to: TaskStatus;
+  detail: string;
+}
+
+/** One applied change and the task it left. */
+export interface AppliedChange {
+  change: TaskChange;
+  task: Task;
+}
+
+/** Where tasks live. Every method is scoped to one tenant: no call reads another's tasks. */
+export interface TaskStore {
+  list(tenant: string): Task[];
+  find(tenant: string, id: string): Task | undefined;
+  /**
+   * Plans against the tasks on record and applies the plan in one transaction, so a person's
+   * change made meanwhile is never overwritten; logs each change. Returns each change with the
+   * task as it now stands.
+   */
+  sync(
+    tenant: string,
+    plan: (existing: readonly Task[]) => TaskChange[],
+    actor: string,
+    at: string,
+  ): AppliedChange[];
+  /** A person's status change, logged; undefined when the tenant has no such task. */
+  setStatus(
+    tenant: string,
+    id: string,
+    status: PersonStatus,
+    actor: string,
+    at: string,
+    note?: string,
+  ): Task | undefined;
+  /** The change log, oldest first: of one task, or of every task of the tenant. */
+  events(tenant: string, id?: string): TaskEvent[];
+  close(): void;
+}

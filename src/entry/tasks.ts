@@ -1,0 +1,180 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { loadWorkspaceConfig } from "../adapters/workspace/config-file.js";
+import type { Config } from "../core/config.js";
+import { InputError, problem } from "../core/errors.js";
+import type { PersonStatus, TaskEvent, TaskStore } from "../core/follow-up/ports.js";
+import { PERSON_STATUSES, TASK_STATUSES, type Task } from "../core/follow-up/tasks.js";
+
+// `exec-intel tasks` lists the follow-up tasks runs made from findings; `exec-intel task ID`
+// shows one with its change log, and `--status` moves it (logged with the actor and time).
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+async function withTasks<T>(
+  workspace: string,
+  env: Env,
+  use: (store: TaskStore | undefined, config: Config) => T,
+): Promise<T> {
+  const config = await loadWorkspaceConfig(workspace, env);
+  const file = path.join(workspace, config.stateDir, "state.sqlite");
+  // Reading must not create the state database: no run yet means no task yet.
+  if (!existsSync(file)) return use(undefined, config);
+  const { openTaskStore } = await import("../adapters/store/task-store.js");
+  const store = openTaskStore(file);
+  try {
+    return use(store, config);
+  } finally {
+    store.close();
+  }
+}
+
+/** The tenants a command covers: the one named, else every configured tenant. */
+function tenantsOf(config: Config, tenant: string | undefined): string[] {
+  if (tenant === undefined) return config.tenants.map((t) => t.id);
+  if (!config.tenants.some((t) => t.id === tenant))
+    throw new InputError([
+      problem(
+        "exec-intel.yaml",
+        undefined,
+        `no tenant "${tenant}"`,
+        `use one of: ${config.tenants.map((t) => t.id).join(", ")}`,
+      ),
+    ]);
+  return [tenant];
+}
+
+/** Tasks of the workspace, filtered by tenant, status and owner role. */
+export function listTasks(
+  workspace: string,
+  env: Env,
+  filter: { tenant?: string; status?: string; owner?: string },
+): Promise<Task[]> {
+  if (filter.status !== undefined && !(TASK_STATUSES as readonly string[]).includes(filter.status))
+    throw new InputError([
+      problem(
+        "--status",
+        undefined,
+        `unknown status "${filter.status}"`,
+        `use one of: ${TASK_STATUSES.join(", ")}`,
+      ),
+    ]);
+  return withTasks(workspace, env, (store, config) =>
+    tenantsOf(config, filter.tenant).flatMap((tenant) =>
+      (store?.list(tenant) ?? []).filter(
+        (t) =>
+          (filter.status === undefined || t.status === filter.status) &&
+          (filter.owner === undefined || t.owner === filter.owner),
+      ),
+    ),
+  );
+}
+
+/** Tasks as a table: id, status, severity, due date, owner and title. */
+export function formatTaskList(tasks: readonly Task[]): string {
+  if (tasks.length === 0) return "no tasks (a run that passes the gate makes them from findings)\n";
+  const rows = tasks.map((t) => [
+    `${t.tenant}/${t.id}`,
+    t.status,
+    t.severity,
+    t.due,
+    t.owner,
+    t.title,
+  ]);
+  const header = ["task", "status", "severity", "due", "owner", "title"];
+  const widths = header.map((h, i) =>
+    i === header.length - 1 ? 0 : Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)),
+  );
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
+  return `${[line(header), ...rows.map(line)].join("\n")}\n`;
+}
+
+/** Splits `portfolio/T-3` into tenant and id; a bare `T-3` takes `--tenant` or the only tenant. */
+function taskRef(config: Config, ref: string, tenant: string | undefined) {
+  const [named, id] = ref.includes("/") ? ref.split("/", 2) : [tenant, ref];
+  if (named === undefined) {
+    if (config.tenants.length === 1 && config.tenants[0] !== undefined)
+      return { tenant: config.tenants[0].id, id: ref };
+    throw new InputError([
+      problem(
+        ref,
+        undefined,
+        "this workspace has several tenants",
+        `name the tenant: exec-intel task ${config.tenants[0]?.id ?? "TENANT"}/${ref}, or --tenant`,
+      ),
+    ]);
+  }
+  return { tenant: tenantsOf(config, named)[0] ?? named, id: id ?? ref };
+}
+
+/** One task with its change log; with `status`, moves it first (as `by`). */
+export function showTask(
+  workspace: string,
+  env: Env,
+  request: {
+    ref: string;
+    tenant?: string;
+    status?: string;
+    by?: string;
+    note?: string;
+    now: () => Date;
+  },
+): Promise<{ task: Task; events: TaskEvent[] }> {
+  if (
+    request.status !== undefined &&
+    !(PERSON_STATUSES as readonly string[]).includes(request.status)
+  )
+    throw new InputError([
+      problem(
+        "--status",
+        undefined,
+        `"${request.status}" is not a status a person sets`,
+        `use one of: ${PERSON_STATUSES.join(", ")} (runs set resolved-in-data)`,
+      ),
+    ]);
+  return withTasks(workspace, env, (store, config) => {
+    const { tenant, id } = taskRef(config, request.ref, request.tenant);
+    const found =
+      request.status !== undefined
+        ? store?.setStatus(
+            tenant,
+            id,
+            request.status as PersonStatus,
+            request.by ?? env.EXEC_INTEL_ACTOR ?? env.USER ?? "cli",
+            request.now().toISOString(),
+            request.note,
+          )
+        : store?.find(tenant, id);
+    if (store === undefined || found === undefined)
+      throw new InputError([
+        problem(
+          request.ref,
+          undefined,
+          `tenant ${tenant} has no task ${id}`,
+          "list the tasks with: exec-intel tasks",
+        ),
+      ]);
+    return { task: found, events: store.events(tenant, found.id) };
+  });
+}
+
+/** A task and its log as text. */
+export function formatTask({ task, events }: { task: Task; events: readonly TaskEvent[] }): string {
+  const lines = [
+    `${task.tenant}/${task.id} ${task.status}: ${task.title}`,
+    `  severity ${task.severity}, owner ${task.owner}, due ${task.due}${task.entity !== undefined ? `, entity ${task.entity}` : ""}`,
+    `  action: ${task.action}`,
+    `  shown in ${task.report}#${task.section}; finding ${task.fingerprint}`,
+    `  first seen ${task.firstPeriod}, last seen ${task.lastPeriod}`,
+    "log:",
+    ...events.map(
+      (e) =>
+        `  ${e.at}  ${e.actor}  ${e.action}${e.from !== null ? ` ${e.from} →` : ""} ${e.to}${e.detail !== "" ? ` (${e.detail})` : ""}`,
+    ),
+  ];
+  return `${lines.join("\n")}\n`;
+}
