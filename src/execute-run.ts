@@ -3,6 +3,7 @@ import type { FileAuditLog } from "./adapters/log/audit-log.js";
 import type { ArchivedObject, ManifestDelivery } from "./core/archive/manifest.js";
 import type { Archive } from "./core/archive/ports.js";
 import { type AuditLog, SILENT_AUDIT_LOG } from "./core/audit/ports.js";
+import { InputError } from "./core/errors.js";
 import type { TaskChange } from "./core/follow-up/tasks.js";
 import type { ManifestRef, RunHistory } from "./core/history/ports.js";
 import type { DeliveryOutcome } from "./deliver.js";
@@ -71,6 +72,9 @@ export async function executeRun(request: ExecuteRunRequest): Promise<ExecutedRu
   });
   request.checkRequest?.(collected);
   const { config } = collected;
+  const { missingWebhookSecrets } = await import("./follow-up.js");
+  const unset = missingWebhookSecrets(config, request.env);
+  if (unset.length > 0) throw new InputError(unset);
   const stateDir = path.join(request.workspace, config.stateDir);
   const { maskSecrets } = await import("./core/validate/redact.js");
   // Credentials found by the gate join the redactor once it has run; until then our own
@@ -146,7 +150,13 @@ export async function executeRun(request: ExecuteRunRequest): Promise<ExecutedRu
   };
   try {
     const analysing = request.now();
-    const composed = composeReports(collected, request.report);
+    const { readHistories } = await import("./follow-up.js");
+    const histories = await readHistories(
+      path.join(stateDir, "state.sqlite"),
+      tenants,
+      request.period,
+    );
+    const composed = composeReports(collected, request.report, histories);
     for (const { model, intelligence, reports } of composed) {
       audit.event("info", "analyse", `analysed ${model.tenant.id}: ${reports.length} reports`, {
         tenant: model.tenant.id,
@@ -248,20 +258,31 @@ export async function executeRun(request: ExecuteRunRequest): Promise<ExecutedRu
     outcome.archive = archive.location;
     // Tasks follow the gate and the archive (their links point into it), before delivery: a
     // failed send does not undo a report that was checked and kept.
-    const { openTaskStore } = await import("./adapters/store/task-store.js");
+    const { openFollowUpStore } = await import("./adapters/store/follow-up-store.js");
     const { followUp } = await import("./follow-up.js");
-    const taskStore = openTaskStore(path.join(stateDir, "state.sqlite"));
+    const taskStore = openFollowUpStore(path.join(stateDir, "state.sqlite"));
     let tasks: TenantTasks[];
     try {
-      tasks = followUp(
-        taskStore,
-        config,
-        composed,
-        `run:${request.runId}`,
-        request.now().toISOString(),
-      );
+      tasks = followUp(taskStore, config, composed, request.runId, request.now().toISOString());
     } finally {
       taskStore.close();
+    }
+    const { announceTaskChanges, runEvents } = await import("./follow-up.js");
+    const announced = await announceTaskChanges(
+      config,
+      request.env,
+      runEvents(tasks, request.runId, request.now().toISOString()),
+    );
+    for (const hook of announced) {
+      audit.event("info", "follow-up", `posted ${hook.delivered} task change(s) to the webhook`, {
+        tenant: hook.tenant,
+        delivered: hook.delivered,
+        failed: hook.failures.length,
+      });
+      for (const failure of hook.failures) {
+        request.deliveryNote(`${hook.tenant}: ${failure}`);
+        audit.event("warn", "follow-up", failure, { tenant: hook.tenant });
+      }
     }
     for (const tenant of tasks) {
       for (const { change, task } of tenant.applied) {

@@ -1,7 +1,16 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { TaskWebhookEvent, TaskWebhookEventName } from "./adapters/tasks/webhook.js";
 import type { Config } from "./core/config.js";
+import { type Problem, problem } from "./core/errors.js";
 import { followUpAgenda } from "./core/follow-up/agenda.js";
-import type { AppliedChange, TaskStore } from "./core/follow-up/ports.js";
-import { planTasks } from "./core/follow-up/tasks.js";
+import type { AppliedChange, FollowUpStore } from "./core/follow-up/ports.js";
+import {
+  previousPeriod,
+  type ReportHistory,
+  snapshotOf,
+} from "./core/follow-up/since-last-report.js";
+import { planTasks, type TaskChange } from "./core/follow-up/tasks.js";
 import type { TenantReports } from "./run.js";
 
 // The follow-up step: once the gate has passed, each tenant's findings at or above its
@@ -16,14 +25,18 @@ export interface TenantTasks {
   open: number;
 }
 
-/** Creates, refreshes, resolves and reopens each tenant's tasks; logs every change as `actor`. */
+/**
+ * Creates, refreshes, resolves and reopens each tenant's tasks, logging every change as the run
+ * `runId`, and keeps the snapshot its next period's "Since last report" compares with.
+ */
 export function followUp(
-  store: TaskStore,
+  store: FollowUpStore,
   config: Pick<Config, "tenants">,
   composed: readonly TenantReports[],
-  actor: string,
+  runId: string,
   at: string,
 ): TenantTasks[] {
+  const actor = `run:${runId}`;
   return composed.map(({ model, intelligence, reports }) => {
     const tenant = model.tenant.id;
     const minSeverity = config.tenants.find((t) => t.id === tenant)?.tasks.minSeverity ?? "high";
@@ -41,9 +54,132 @@ export function followUp(
       actor,
       at,
     );
+    // A run limited to one report saw only part of the batch: it must not stand for the period.
+    if (complete(config, tenant, reports.length))
+      store.saveSnapshot(tenant, snapshotOf(intelligence, reports, runId, at));
     const open = store
       .list(tenant)
       .filter((t) => t.status === "open" || t.status === "doing").length;
     return { tenant, applied, open };
   });
+}
+
+function complete(config: Pick<Config, "tenants">, tenant: string, reports: number): boolean {
+  const roles = config.tenants.find((t) => t.id === tenant)?.roles ?? {};
+  return reports === Object.keys(roles).length;
+}
+
+/**
+ * Each tenant's history for `period`'s reports: the previous period's snapshot and the tasks on
+ * record. Reading never creates the state database: a workspace without one has no history.
+ */
+export async function readHistories(
+  stateFile: string,
+  tenants: readonly string[],
+  period: string,
+): Promise<Map<string, ReportHistory>> {
+  if (!existsSync(stateFile)) return new Map();
+  const { openFollowUpStore } = await import("./adapters/store/follow-up-store.js");
+  const store = openFollowUpStore(stateFile);
+  try {
+    return new Map(
+      tenants.map((tenant) => {
+        const previous = store.snapshot(tenant, previousPeriod(period));
+        const history: ReportHistory = {
+          tasks: store.list(tenant),
+          ...(previous !== undefined ? { previous } : {}),
+        };
+        return [tenant, history];
+      }),
+    );
+  } finally {
+    store.close();
+  }
+}
+
+/** The workspace's state database file. */
+export function stateFileOf(workspace: string, config: Pick<Config, "stateDir">): string {
+  return path.join(workspace, config.stateDir, "state.sqlite");
+}
+
+const EVENT_OF: Readonly<Record<TaskChange["kind"], TaskWebhookEventName>> = {
+  create: "task.created",
+  refresh: "task.refreshed",
+  reopen: "task.reopened",
+  resolve: "task.resolved-in-data",
+};
+
+/** How a tenant's task changes fared at its webhook. */
+export interface WebhookReport {
+  tenant: string;
+  delivered: number;
+  /** One line per event that could not be delivered, with why. */
+  failures: string[];
+}
+
+/**
+ * Tenants whose `tasks.webhook` names a secret the environment lacks: bad configuration, found
+ * before a run writes anything.
+ */
+export function missingWebhookSecrets(
+  config: Pick<Config, "tenants">,
+  env: Readonly<Record<string, string | undefined>>,
+): Problem[] {
+  return config.tenants.flatMap((tenant) => {
+    const hook = tenant.tasks.webhook;
+    if (hook === undefined || (env[hook.secretEnv] ?? "") !== "") return [];
+    return [
+      problem(
+        "exec-intel.yaml",
+        undefined,
+        `tenant ${tenant.id}: tasks.webhook.secretEnv names ${hook.secretEnv}, which is not set`,
+        `set ${hook.secretEnv} in the environment or .env to the signing secret your board expects`,
+      ),
+    ];
+  });
+}
+
+/** Posts task changes to each tenant's webhook, when it has one; never throws for a failed post. */
+export async function announceTaskChanges(
+  config: Pick<Config, "tenants">,
+  env: Readonly<Record<string, string | undefined>>,
+  changes: readonly { tenant: string; events: TaskWebhookEvent[] }[],
+): Promise<WebhookReport[]> {
+  const reports: WebhookReport[] = [];
+  for (const { tenant, events } of changes) {
+    const hook = config.tenants.find((t) => t.id === tenant)?.tasks.webhook;
+    const secret = hook === undefined ? undefined : env[hook.secretEnv];
+    if (hook === undefined || secret === undefined || secret === "" || events.length === 0)
+      continue;
+    const { createTaskWebhook } = await import("./adapters/tasks/webhook.js");
+    const outcomes = await createTaskWebhook({ ...hook, secret }).post(events);
+    reports.push({
+      tenant,
+      delivered: outcomes.filter((o) => o.status === "delivered").length,
+      failures: outcomes
+        .filter((o) => o.status === "failed")
+        .map(
+          (o) =>
+            `task ${o.event.task.id} (${o.event.event}) not posted after ${o.attempts} attempt(s): ${o.error ?? "no answer"}`,
+        ),
+    });
+  }
+  return reports;
+}
+
+/** A run's applied changes as webhook events. */
+export function runEvents(tasks: readonly TenantTasks[], runId: string, at: string) {
+  return tasks.map((t) => ({
+    tenant: t.tenant,
+    events: t.applied.map(
+      ({ change, task }): TaskWebhookEvent => ({
+        event: EVENT_OF[change.kind],
+        tenant: t.tenant,
+        actor: `run:${runId}`,
+        at,
+        runId,
+        task,
+      }),
+    ),
+  }));
 }

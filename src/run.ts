@@ -7,6 +7,7 @@ import type { Intelligence } from "./core/analysis/intelligence.js";
 import type { ArchivedObject } from "./core/archive/manifest.js";
 import type { Config, TenantConfig } from "./core/config.js";
 import { hasErrors, InputError, type Problem, problem } from "./core/errors.js";
+import type { ReportHistory } from "./core/follow-up/since-last-report.js";
 import type { ManifestRef } from "./core/history/ports.js";
 import { countRecords, type TenantModel } from "./core/model/index.js";
 import type { RenderedReport } from "./core/render/rendered.js";
@@ -86,13 +87,37 @@ export interface TenantReports {
   reports: ReportDocument[];
 }
 
-/** Analyses every collected tenant and assembles its reports (optionally only one role's). */
-export function composeReports(collected: CollectedWorkspace, report?: string): TenantReports[] {
+/**
+ * Analyses every collected tenant and assembles its reports (optionally only one role's); each
+ * tenant's "Since last report" compares with its history, when the state database has one.
+ */
+export function composeReports(
+  collected: CollectedWorkspace,
+  report?: string,
+  histories: ReadonlyMap<string, ReportHistory> = new Map(),
+): TenantReports[] {
   return collected.models.map((model) => {
     const tenant = collected.config.tenants.find((t) => t.id === model.tenant.id) as TenantConfig;
     const intelligence = analyseTenant(model, tenant, collected.period, collected.rules);
-    return { model, intelligence, reports: assembleReports(intelligence, report) };
+    return {
+      model,
+      intelligence,
+      reports: assembleReports(intelligence, report, histories.get(model.tenant.id)),
+    };
   });
+}
+
+/** Each collected tenant's report history from the workspace's state database (none without one). */
+export async function historiesOf(
+  workspace: string,
+  collected: CollectedWorkspace,
+): Promise<Map<string, ReportHistory>> {
+  const { readHistories, stateFileOf } = await import("./follow-up.js");
+  return readHistories(
+    stateFileOf(workspace, collected.config),
+    collected.models.map((m) => m.tenant.id),
+    collected.period,
+  );
 }
 
 /** Machine-readable summary of a run: models, reports, figures, findings, archive and deliveries. */

@@ -1,11 +1,16 @@
+import { existsSync } from "node:fs";
 import { appendFile } from "node:fs/promises";
-import { beforeAll, describe, expect, it } from "vitest";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifyTaskWebhookSignature } from "../src/adapters/tasks/webhook.js";
 import { portfolioCopies, runCli } from "./helpers/cli.js";
 import { replaceIn } from "./helpers/mutate.js";
 
 // Findings become tasks through `exec-intel run` on a copy of the reference portfolio: created
 // once, unchanged by a re-run, moved by a person with `exec-intel task`, resolved in data when
 // the data no longer raises the finding, each change logged; one tenant never sees another's.
+// Changes are posted to a real HTTP server on 127.0.0.1 standing in for the user's board.
 
 const workspace = portfolioCopies();
 
@@ -159,5 +164,95 @@ describe("tasks from findings", () => {
     const { events } = JSON.parse(log.stdout) as { events: { action: string; actor: string }[] };
     expect(events.map((e) => e.action)).toEqual(["created", "resolved-in-data", "reopened"]);
     expect(events.every((e) => e.actor.startsWith("run:"))).toBe(true);
+  }, 120_000);
+});
+
+describe("task changes posted to the tenant's webhook", () => {
+  const SECRET = "whsec-test-0123456789";
+  let server: Server;
+  let url: string;
+  const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk: Buffer) => {
+        body += chunk.toString("utf8");
+      });
+      request.on("end", () => {
+        received.push({ headers: request.headers, body });
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/exec?token=t0k3n`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const withWebhook = (yaml: string) =>
+    yaml.replace(
+      "  - id: portfolio\n    name: Owner Portfolio\n",
+      `  - id: portfolio\n    name: Owner Portfolio\n    tasks:\n      webhook: { url: "${url}", secretEnv: TASKS_WEBHOOK_SECRET, baseDelayMs: 1 }\n`,
+    );
+
+  it("refuses a run whose webhook secret is not set, before any report is made", async () => {
+    const dir = await workspace();
+    const config = `${dir}/exec-intel.yaml`;
+    const { readFile, writeFile } = await import("node:fs/promises");
+    await writeFile(config, withWebhook(await readFile(config, "utf8")));
+    const result = await runCli(["run", "-w", dir, "--period", "2026-10"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("tasks.webhook.secretEnv names TASKS_WEBHOOK_SECRET");
+    // Refused before the reports were composed: nothing archived, nothing sent (the git scan
+    // cache, filled while collecting, is the only state written).
+    expect(existsSync(`${dir}/.exec-intel/archive`)).toBe(false);
+    expect(existsSync(`${dir}/.exec-intel/outbox`)).toBe(false);
+  });
+
+  it("posts every change signed, in order, and a person's status change after it", async () => {
+    const dir = await workspace();
+    const config = `${dir}/exec-intel.yaml`;
+    const { readFile, writeFile } = await import("node:fs/promises");
+    await writeFile(config, withWebhook(await readFile(config, "utf8")));
+    const env = { TASKS_WEBHOOK_SECRET: SECRET };
+    const result = await runCli(["run", "-w", dir, "--period", "2026-10", "--json"], { env });
+    expect(result.code, result.stderr).toBe(0);
+    expect(received).toHaveLength(21);
+    for (const { headers, body } of received) {
+      expect(
+        verifyTaskWebhookSignature(
+          SECRET,
+          String(headers["x-exec-intel-timestamp"]),
+          body,
+          headers["x-exec-intel-signature"] as string,
+        ),
+      ).toBe(true);
+    }
+    const events = received.map((r) => JSON.parse(r.body));
+    expect(events.map((e) => e.task.id)).toEqual(
+      Array.from({ length: 21 }, (_, i) => `T-${i + 1}`),
+    );
+    expect(new Set(events.map((e) => `${e.event} ${e.tenant} ${e.actor}`))).toEqual(
+      new Set([`task.created portfolio run:${JSON.parse(result.stdout).runId}`]),
+    );
+    const moved = await runCli(
+      ["task", "portfolio/T-2", "-w", dir, "--status", "done", "--by", "owner@example.com"],
+      { env },
+    );
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(received).toHaveLength(22);
+    expect(JSON.parse(received[21]?.body ?? "{}")).toMatchObject({
+      event: "task.status",
+      actor: "owner@example.com",
+      task: { id: "T-2", status: "done" },
+    });
+    // The signing secret is in no log line of the run.
+    const { readdir } = await import("node:fs/promises");
+    const logs = await readdir(`${dir}/.exec-intel/logs`);
+    for (const file of logs)
+      expect(await readFile(`${dir}/.exec-intel/logs/${file}`, "utf8")).not.toContain(SECRET);
   }, 120_000);
 });

@@ -315,12 +315,27 @@ const analysisSchema = z
     thresholds: {},
   });
 
+const envName = z
+  .string()
+  .regex(/^[A-Z_][A-Z0-9_]*$/, "name an environment variable, e.g. SMTP_PASSWORD");
 const tasksSchema = z
   .strictObject({
     minSeverity: z
       .enum(["critical", "high", "medium", "low"])
       .default("high")
       .describe("Findings at or above this severity become tasks after the gate passes"),
+    webhook: z
+      .strictObject({
+        url: z.url("use the full URL of the endpoint, e.g. https://board.example.com/hooks/exec"),
+        secretEnv: envName.describe(
+          "Environment variable holding the HMAC-SHA256 signing secret (never the secret itself)",
+        ),
+        maxAttempts: z.number().int().min(1).max(10).default(5),
+        baseDelayMs: z.number().int().min(1).default(500),
+        maxDelayMs: z.number().int().min(1).default(30_000),
+      })
+      .optional()
+      .describe("POST every task change as signed JSON to your own board"),
   })
   .prefault({})
   .describe("Follow-up tasks made from findings");
@@ -344,9 +359,6 @@ const tenantSchema = z.strictObject({
   tasks: tasksSchema,
 });
 
-const envName = z
-  .string()
-  .regex(/^[A-Z_][A-Z0-9_]*$/, "name an environment variable, e.g. SMTP_PASSWORD");
 const transportSchema = z
   .strictObject({
     driver: z.enum(["outbox", "smtp", "ses"]).default("outbox"),

@@ -78,7 +78,11 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       );
       if (options.reports === true) {
         const pipeline = await loadPipeline();
-        const composed = pipeline.composeReports(collected);
+        const composed = pipeline.composeReports(
+          collected,
+          undefined,
+          await pipeline.historiesOf(options.workspace, collected),
+        );
         const gated = await pipeline.renderAndValidate(collected, composed, { pdf: false });
         exitCode = await reportGate(io, gated, "text");
       }
@@ -311,8 +315,11 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         const { showTask, formatTask } = await import("./tasks.js");
         const shown = await showTask(options.workspace, io.env, { ...options, ref, now: io.now });
         io.stdout(
-          options.json === true ? `${JSON.stringify(shown, null, 2)}\n` : formatTask(shown),
+          options.json === true
+            ? `${JSON.stringify({ task: shown.task, events: shown.events }, null, 2)}\n`
+            : formatTask(shown),
         );
+        for (const failure of shown.webhookFailures) io.stderr(`warning: ${failure}\n`);
       },
     );
 
@@ -365,7 +372,11 @@ async function collectAndCompose(options: RunOptions, io: Io, json: boolean) {
     onProgress: progress(io, json),
   });
   checkReportOption(collected, options.report);
-  const composed = pipeline.composeReports(collected, options.report);
+  const composed = pipeline.composeReports(
+    collected,
+    options.report,
+    await pipeline.historiesOf(options.workspace, collected),
+  );
   return { collected, composed, pipeline };
 }
 

@@ -3,8 +3,9 @@ import path from "node:path";
 import { loadWorkspaceConfig } from "../adapters/workspace/config-file.js";
 import type { Config } from "../core/config.js";
 import { InputError, problem } from "../core/errors.js";
-import type { PersonStatus, TaskEvent, TaskStore } from "../core/follow-up/ports.js";
+import type { FollowUpStore, PersonStatus, TaskEvent } from "../core/follow-up/ports.js";
 import { PERSON_STATUSES, TASK_STATUSES, type Task } from "../core/follow-up/tasks.js";
+import { announceTaskChanges } from "../follow-up.js";
 
 // `exec-intel tasks` lists the follow-up tasks runs made from findings; `exec-intel task ID`
 // shows one with its change log, and `--status` moves it (logged with the actor and time).
@@ -14,14 +15,14 @@ type Env = Readonly<Record<string, string | undefined>>;
 async function withTasks<T>(
   workspace: string,
   env: Env,
-  use: (store: TaskStore | undefined, config: Config) => T,
+  use: (store: FollowUpStore | undefined, config: Config) => T,
 ): Promise<T> {
   const config = await loadWorkspaceConfig(workspace, env);
   const file = path.join(workspace, config.stateDir, "state.sqlite");
   // Reading must not create the state database: no run yet means no task yet.
   if (!existsSync(file)) return use(undefined, config);
-  const { openTaskStore } = await import("../adapters/store/task-store.js");
-  const store = openTaskStore(file);
+  const { openFollowUpStore } = await import("../adapters/store/follow-up-store.js");
+  const store = openFollowUpStore(file);
   try {
     return use(store, config);
   } finally {
@@ -112,7 +113,7 @@ function taskRef(config: Config, ref: string, tenant: string | undefined) {
 }
 
 /** One task with its change log; with `status`, moves it first (as `by`). */
-export function showTask(
+export async function showTask(
   workspace: string,
   env: Env,
   request: {
@@ -123,7 +124,7 @@ export function showTask(
     note?: string;
     now: () => Date;
   },
-): Promise<{ task: Task; events: TaskEvent[] }> {
+): Promise<{ task: Task; events: TaskEvent[]; webhookFailures: string[] }> {
   if (
     request.status !== undefined &&
     !(PERSON_STATUSES as readonly string[]).includes(request.status)
@@ -136,19 +137,15 @@ export function showTask(
         `use one of: ${PERSON_STATUSES.join(", ")} (runs set resolved-in-data)`,
       ),
     ]);
-  return withTasks(workspace, env, (store, config) => {
+  const actor = request.by ?? env.EXEC_INTEL_ACTOR ?? env.USER ?? "cli";
+  const at = request.now().toISOString();
+  const shown = await withTasks(workspace, env, (store, config) => {
     const { tenant, id } = taskRef(config, request.ref, request.tenant);
+    const before = store?.find(tenant, id);
     const found =
       request.status !== undefined
-        ? store?.setStatus(
-            tenant,
-            id,
-            request.status as PersonStatus,
-            request.by ?? env.EXEC_INTEL_ACTOR ?? env.USER ?? "cli",
-            request.now().toISOString(),
-            request.note,
-          )
-        : store?.find(tenant, id);
+        ? store?.setStatus(tenant, id, request.status as PersonStatus, actor, at, request.note)
+        : before;
     if (store === undefined || found === undefined)
       throw new InputError([
         problem(
@@ -158,8 +155,22 @@ export function showTask(
           "list the tasks with: exec-intel tasks",
         ),
       ]);
-    return { task: found, events: store.events(tenant, found.id) };
+    return {
+      config,
+      tenant,
+      moved: before !== undefined && before.status !== found.status,
+      task: found,
+      events: store.events(tenant, found.id),
+    };
   });
+  const { config, tenant, moved, task, events } = shown;
+  // The user's board hears of a person's change as it hears of a run's.
+  const [hook] = moved
+    ? await announceTaskChanges(config, env, [
+        { tenant, events: [{ event: "task.status", tenant, actor, at, task }] },
+      ])
+    : [];
+  return { task, events, webhookFailures: hook?.failures ?? [] };
 }
 
 /** A task and its log as text. */

@@ -3,7 +3,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 
 // The workspace's state database (`<stateDir>/state.sqlite`): the delivery ledger, the run
-// history, the git scan cache and the tasks live in one file with one schema version, so one
+// history, the git scan cache, the tasks and the period snapshots live in one file with one schema version, so one
 // migration list keeps them in step.
 
 // Index i migrates user_version i to i + 1.
@@ -91,6 +91,14 @@ const MIGRATIONS: readonly string[] = [
      BEGIN SELECT RAISE(ABORT, 'task_events is append-only'); END;
    CREATE TRIGGER task_events_no_delete BEFORE DELETE ON task_events
      BEGIN SELECT RAISE(ABORT, 'task_events is append-only'); END;`,
+  `CREATE TABLE period_snapshots (
+     tenant TEXT NOT NULL,
+     period TEXT NOT NULL,
+     run_id TEXT NOT NULL,
+     recorded_at TEXT NOT NULL,
+     snapshot TEXT NOT NULL,
+     PRIMARY KEY (tenant, period)
+   ) WITHOUT ROWID;`,
 ];
 
 /** Version written to `PRAGMA user_version`: the number of migrations applied. */

@@ -1,7 +1,9 @@
+import type { PeriodSnapshot } from "./since-last-report.js";
 import type { PERSON_STATUSES, Task, TaskChange, TaskStatus } from "./tasks.js";
 
-// The task store port: tasks per tenant, one per finding fingerprint, and an append-only log of
-// every change with its time and actor (a run, or a person).
+// The follow-up store port: tasks per tenant, one per finding fingerprint, with an append-only
+// log of every change and its actor (a run, or a person); and per tenant and period, the snapshot
+// of what the last gated run reported, for the next period's "Since last report".
 
 /** A status a person may set. */
 export type PersonStatus = (typeof PERSON_STATUSES)[number];
@@ -30,8 +32,8 @@ export interface AppliedChange {
   task: Task;
 }
 
-/** Where tasks live. Every method is scoped to one tenant: no call reads another's tasks. */
-export interface TaskStore {
+/** Where tasks and snapshots live. Every method is scoped to one tenant: no call reads another's. */
+export interface FollowUpStore {
   list(tenant: string): Task[];
   find(tenant: string, id: string): Task | undefined;
   /**
@@ -56,5 +58,9 @@ export interface TaskStore {
   ): Task | undefined;
   /** The change log, oldest first: of one task, or of every task of the tenant. */
   events(tenant: string, id?: string): TaskEvent[];
+  /** Keeps a gated run's snapshot of its period, replacing an earlier run's of the same period. */
+  saveSnapshot(tenant: string, snapshot: PeriodSnapshot): void;
+  /** The snapshot of a period, if a gated run recorded one. */
+  snapshot(tenant: string, period: string): PeriodSnapshot | undefined;
   close(): void;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { acmeReport } from "../../../test/helpers/documents.js";
 import type { Finding } from "../analysis/types.js";
 import type { ReportDocument } from "../reports/document.js";
 import type { AgendaItem } from "./agenda.js";
@@ -25,23 +26,9 @@ function item(f: Finding, rank: number, owner = "cto"): AgendaItem {
 
 /** A report of `role` listing the findings in one section. */
 function report(role: string, section: string, findings: Finding[]): ReportDocument {
-  return {
-    id: `acme/2026-10/${role}`,
-    tenant: { id: "acme", name: "Acme" },
-    period: "2026-10",
-    role,
-    title: role,
-    subject: role,
-    sources: [],
-    sections: [
-      {
-        id: section,
-        title: section,
-        freshness: { status: "fresh", asOf: "2026-10-31" },
-        blocks: [{ type: "findings", findings }],
-      },
-    ],
-  } as unknown as ReportDocument;
+  return acmeReport(role, [
+    { id: section, blocks: [{ type: "findings", findings, emptyText: "" }] },
+  ]);
 }
 
 const A = finding("a:1", "critical");

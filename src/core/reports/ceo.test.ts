@@ -10,7 +10,7 @@ import type { Rule } from "../rules/rule.js";
 import { strategyRules } from "../rules/strategy-rules.js";
 import { agendaTable, assembleCeoReport } from "./ceo.js";
 import type { Block, ReportDocument } from "./document.js";
-import { REQUIRED_SECTIONS } from "./index.js";
+import { OWN_SECTIONS } from "./index.js";
 
 function model(): TenantModel {
   const m = emptyModel();
@@ -63,7 +63,7 @@ describe("CEO report", () => {
   it("has the required sections in order and a subject built from the findings", () => {
     const intel = gatherIntelligence(context(), [analyseStrategy, analyseMarketing], strategyRules);
     const report = assembleCeoReport(intel);
-    expect(report.sections.map((s) => s.id)).toEqual(REQUIRED_SECTIONS.ceo);
+    expect(report.sections.map((s) => s.id)).toEqual(OWN_SECTIONS.ceo);
     // Pat's undocumented equity and the empty pipeline (booked 10 days out, nothing quoted).
     expect(report.subject).toBe("CEO · Oct 2026 · 2 critical shortfalls · 2 missing KPIs");
     expect(report.title).toBe("CEO report — Test tenant, October 2026");

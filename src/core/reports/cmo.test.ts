@@ -7,7 +7,7 @@ import type { TenantModel } from "../model/index.js";
 import { marketingRules } from "../rules/marketing-rules.js";
 import { assembleCmoReport } from "./cmo.js";
 import type { ReportDocument } from "./document.js";
-import { REQUIRED_SECTIONS } from "./index.js";
+import { OWN_SECTIONS } from "./index.js";
 
 function model(): TenantModel {
   const m = emptyModel();
@@ -83,7 +83,7 @@ function paragraphs(document: ReportDocument, id: string): string {
 describe("CMO report", () => {
   it("has the required sections in order and a subject built from the figures", () => {
     const document = report();
-    expect(document.sections.map((s) => s.id)).toEqual(REQUIRED_SECTIONS.cmo);
+    expect(document.sections.map((s) => s.id)).toEqual(OWN_SECTIONS.cmo);
     // 1 of 4 channels listed; 500 × 0.2 × 0.1 × 0.1 × $200 = $200, 500 × 0.4 × 0.2 × 0.25 × $200 = $2,000.
     expect(document.subject).toBe(
       "CMO · Oct 2026 · 25% of channels listed · blast case $200–$2,000 · 2 findings",
@@ -118,7 +118,7 @@ describe("CMO report", () => {
 
   it("still renders every section without channels or campaigns", () => {
     const document = report(emptyModel());
-    expect(document.sections.map((s) => s.id)).toEqual(REQUIRED_SECTIONS.cmo);
+    expect(document.sections.map((s) => s.id)).toEqual(OWN_SECTIONS.cmo);
     expect(paragraphs(document, "email-blast-case")).toContain("no blast case");
   });
 });

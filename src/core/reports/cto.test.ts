@@ -7,7 +7,7 @@ import { renderMarkdown } from "../render/markdown.js";
 import { technologyRules } from "../rules/technology-rules.js";
 import { assembleCtoReport } from "./cto.js";
 import type { Block } from "./document.js";
-import { REQUIRED_SECTIONS } from "./index.js";
+import { OWN_SECTIONS } from "./index.js";
 
 const ROLES = { cto: { title: "Technology lead", expectedKpis: [] } };
 
@@ -74,7 +74,7 @@ function text(blocks: Block[]): string {
 describe("the CTO report", () => {
   it("has the required sections in order, then the extra ones", () => {
     const ids = report(model).sections.map((s) => s.id);
-    expect(ids.slice(0, 7)).toEqual(REQUIRED_SECTIONS.cto);
+    expect(ids.slice(0, 7)).toEqual(OWN_SECTIONS.cto);
     expect(ids.slice(7)).toEqual(["billing-gaps", "funnel-mobile-ux"]);
   });
 

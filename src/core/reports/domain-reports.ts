@@ -25,7 +25,33 @@ export const DOMAIN_SECTIONS: Readonly<Record<DomainKind, readonly string[]>> = 
   "billing-audit": BILLING_AUDIT_SECTIONS,
 };
 
-/** One configured domain report as the CEO report shows it: its summary's own figures. */
+/**
+ * The summary figures the CEO report repeats for each domain: the scale of the business and the
+ * problems the owner may need to act on. The CEO email must stay under Gmail's clipping size, so
+ * it carries these four and links to the domain report for the rest.
+ */
+export const CEO_DOMAIN_FIGURES: Readonly<Record<DomainKind, readonly string[]>> = {
+  "rental-property": [
+    "property-occupancy-rate-t12",
+    "property-noi-t12",
+    "property-late-payments",
+    "property-open-communications",
+  ],
+  "yacht-delivery": [
+    "delivery-completed",
+    "delivery-margin",
+    "delivery-over-budget",
+    "delivery-crew-unconfirmed",
+  ],
+  "billing-audit": [
+    "billing-invoiced",
+    "billing-receivable",
+    "billing-overdue",
+    "billing-hours-unbilled",
+  ],
+};
+
+/** One configured domain report as the CEO report shows it: its summary's headline figures. */
 export interface DomainSummary {
   role: string;
   kind: DomainKind;
@@ -34,7 +60,7 @@ export interface DomainSummary {
 }
 
 /**
- * The summary figures of every domain report the tenant's roles receive, assembled the same way
+ * The headline summary figures of every domain report the tenant's roles receive, assembled the same way
  * as the reports themselves, so the CEO report repeats their figure ids (the gate checks that
  * each id has one value across reports).
  */
@@ -43,7 +69,10 @@ export function domainSummaries(intelligence: Intelligence): DomainSummary[] {
     if (!isDomainKind(described.report)) return [];
     const document = DOMAIN_ASSEMBLERS[described.report](intelligence, role);
     const summary = document.sections.find((s) => s.id === "summary");
-    const figures = (summary?.blocks ?? []).flatMap((b) => (b.type === "figures" ? b.figures : []));
+    const headline = new Set(CEO_DOMAIN_FIGURES[described.report]);
+    const figures = (summary?.blocks ?? [])
+      .flatMap((b) => (b.type === "figures" ? b.figures : []))
+      .filter((f) => headline.has(f.id));
     return figures.length === 0
       ? []
       : [{ role, kind: described.report, title: described.title ?? role, figures }];

@@ -1,5 +1,10 @@
 import type { Intelligence } from "../analysis/intelligence.js";
-import type { ReportKind } from "../config.js";
+import { REPORT_KINDS, type ReportKind } from "../config.js";
+import {
+  type ReportHistory,
+  SINCE_LAST_REPORT,
+  withSinceLastReport,
+} from "../follow-up/since-last-report.js";
 import { assembleAccountingReport } from "./accounting.js";
 import { assembleCeoReport } from "./ceo.js";
 import { assembleCfoReport } from "./cfo.js";
@@ -21,8 +26,8 @@ export const REPORT_ASSEMBLERS: Readonly<Record<ReportKind, ReportAssembler>> = 
   ...DOMAIN_ASSEMBLERS,
 };
 
-/** Section ids each report kind must carry, in order (the coverage gate checks them). */
-export const REQUIRED_SECTIONS: Readonly<Record<ReportKind, readonly string[]>> = {
+/** Section ids of each report kind's own content, in order. */
+export const OWN_SECTIONS: Readonly<Record<ReportKind, readonly string[]>> = {
   ceo: [
     "summary",
     "asset-inventory",
@@ -68,13 +73,37 @@ export const REQUIRED_SECTIONS: Readonly<Record<ReportKind, readonly string[]>> 
   ...DOMAIN_SECTIONS,
 };
 
-/** Assembles the reports of the tenant's configured roles that have an assembler (optionally one role). */
-export function assembleReports(intelligence: Intelligence, only?: string): ReportDocument[] {
+/**
+ * Section ids each report kind must carry, in order (the coverage gate checks them): its own,
+ * with "Since last report" right after the summary.
+ */
+export const REQUIRED_SECTIONS: Readonly<Record<ReportKind, readonly string[]>> =
+  REPORT_KINDS.reduce(
+    (all, kind) => {
+      all[kind] = OWN_SECTIONS[kind].flatMap((id) =>
+        id === "summary" ? [id, SINCE_LAST_REPORT] : [id],
+      );
+      return all;
+    },
+    {} as Record<ReportKind, readonly string[]>,
+  );
+
+/**
+ * Assembles the reports of the tenant's configured roles (optionally one role), each with its
+ * "Since last report" section drawn from `history` (no earlier report by default).
+ */
+export function assembleReports(
+  intelligence: Intelligence,
+  only?: string,
+  history: ReportHistory = { tasks: [] },
+): ReportDocument[] {
   const roles = Object.keys(intelligence.context.roles).filter(
     (role) => only === undefined || role === only,
   );
   return roles.flatMap((role) => {
     const kind = intelligence.context.roles[role]?.report;
-    return kind === undefined ? [] : [REPORT_ASSEMBLERS[kind](intelligence, role)];
+    return kind === undefined
+      ? []
+      : [withSinceLastReport(REPORT_ASSEMBLERS[kind](intelligence, role), intelligence, history)];
   });
 }

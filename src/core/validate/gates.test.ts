@@ -45,6 +45,7 @@ function cfo(sections: Section[]): ReportDocument {
 
 const COMPLETE = cfo([
   section("summary"),
+  section("since-last-report"),
   FIGURES_SECTION,
   section("capital-deployment"),
   section("break-even"),

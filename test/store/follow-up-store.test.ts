@@ -1,8 +1,8 @@
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openTaskStore } from "../../src/adapters/store/task-store.js";
-import type { TaskStore } from "../../src/core/follow-up/ports.js";
+import { openFollowUpStore } from "../../src/adapters/store/follow-up-store.js";
+import type { FollowUpStore } from "../../src/core/follow-up/ports.js";
 import type { TaskContent } from "../../src/core/follow-up/tasks.js";
 import { makeTempDir } from "../helpers/cli.js";
 
@@ -26,12 +26,12 @@ const content = (fingerprint: string, extra: Partial<TaskContent> = {}): TaskCon
 let dir: string;
 let cleanup: () => Promise<void>;
 let file: string;
-let store: TaskStore;
+let store: FollowUpStore;
 
 beforeEach(async () => {
   ({ dir, cleanup } = await makeTempDir());
   file = path.join(dir, "state.sqlite");
-  store = openTaskStore(file);
+  store = openFollowUpStore(file);
 });
 
 afterEach(async () => {
@@ -135,7 +135,7 @@ describe("the SQLite task store", () => {
   it("plans against what is on record inside the transaction: a person's change made since is seen", () => {
     store.sync("acme", () => [{ kind: "create", content: content("a:1") }], "run:R1", "t1");
     // Another connection (the dashboard, say) marks the task done.
-    const other = openTaskStore(file);
+    const other = openFollowUpStore(file);
     other.setStatus("acme", "T-1", "done", "owner@example.com", "t2");
     other.close();
     let seen: string | undefined;

@@ -1,14 +1,15 @@
 import type {
   AppliedChange,
+  FollowUpStore,
   PersonStatus,
   TaskAction,
   TaskEvent,
-  TaskStore,
 } from "../../core/follow-up/ports.js";
+import type { PeriodSnapshot } from "../../core/follow-up/since-last-report.js";
 import type { Task, TaskChange, TaskContent, TaskStatus } from "../../core/follow-up/tasks.js";
 import { openStateDatabase } from "./state-database.js";
 
-// Tasks in the workspace's state database. A task's id is `T-<n>`, numbered per tenant; its
+// Tasks and period snapshots in the workspace's state database. A task's id is `T-<n>`, numbered per tenant; its
 // content is the JSON the latest run wrote. Every write happens in an IMMEDIATE transaction
 // together with its event, so the log and the tasks cannot disagree.
 
@@ -34,8 +35,8 @@ interface StoredEvent {
   detail: string;
 }
 
-/** Opens the task store in the workspace's state database (`state.sqlite`). */
-export function openTaskStore(file: string): TaskStore {
+/** Opens the follow-up store (tasks and period snapshots) in the workspace's state database (`state.sqlite`). */
+export function openFollowUpStore(file: string): FollowUpStore {
   const db = openStateDatabase(file);
   const all = db.prepare<{ tenant: string }, StoredTask>(
     "SELECT * FROM tasks WHERE tenant = @tenant ORDER BY number",
@@ -60,6 +61,15 @@ export function openTaskStore(file: string): TaskStore {
   );
   const eventsOfTenant = db.prepare<{ tenant: string }, StoredEvent>(
     "SELECT * FROM task_events WHERE tenant = @tenant ORDER BY seq",
+  );
+  const putSnapshot = db.prepare(
+    `INSERT INTO period_snapshots (tenant, period, run_id, recorded_at, snapshot)
+     VALUES (@tenant, @period, @runId, @recordedAt, @snapshot)
+     ON CONFLICT (tenant, period) DO UPDATE SET run_id = excluded.run_id,
+       recorded_at = excluded.recorded_at, snapshot = excluded.snapshot`,
+  );
+  const getSnapshot = db.prepare<{ tenant: string; period: string }, { snapshot: string }>(
+    "SELECT snapshot FROM period_snapshots WHERE tenant = @tenant AND period = @period",
   );
   const eventsOfTask = db.prepare<{ tenant: string; number: number }, StoredEvent>(
     "SELECT * FROM task_events WHERE tenant = @tenant AND number = @number ORDER BY seq",
@@ -88,7 +98,7 @@ export function openTaskStore(file: string): TaskStore {
     log.run({ tenant, number, ...event, from: change.from, to: change.status });
   };
 
-  const sync: TaskStore["sync"] = (tenant, plan, actor, at) =>
+  const sync: FollowUpStore["sync"] = (tenant, plan, actor, at) =>
     db
       .transaction(() => {
         const existing = all.all({ tenant }).map(toTask);
@@ -189,6 +199,19 @@ export function openTaskStore(file: string): TaskStore {
       if (id === undefined) return eventsOfTenant.all({ tenant }).map(toEvent);
       const number = numberOf(id);
       return number === undefined ? [] : eventsOfTask.all({ tenant, number }).map(toEvent);
+    },
+    saveSnapshot: (tenant, snapshot) => {
+      putSnapshot.run({
+        tenant,
+        period: snapshot.period,
+        runId: snapshot.runId,
+        recordedAt: snapshot.recordedAt,
+        snapshot: JSON.stringify(snapshot),
+      });
+    },
+    snapshot: (tenant, period) => {
+      const row = getSnapshot.get({ tenant, period });
+      return row === undefined ? undefined : (JSON.parse(row.snapshot) as PeriodSnapshot);
     },
     close: () => db.close(),
   };
