@@ -387,7 +387,8 @@ export function messageIdOf(key: DeliveryKey, fromEmail: string): string {
   return `<${key.period}.${key.tenant}.${key.report}.${hash}@${domain}>`;
 }
 
-async function createTransport(
+/** The configured transport (outbox, SMTP or SES), ready to send. */
+export async function createTransport(
   config: Config,
   stateDir: string,
   env: Readonly<Record<string, string | undefined>>,

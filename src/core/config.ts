@@ -357,6 +357,15 @@ const tenantSchema = z.strictObject({
     .describe("Categorisation rules, first match wins"),
   analysis: analysisSchema,
   tasks: tasksSchema,
+  dashboard: z
+    .strictObject({
+      fullAccess: z
+        .array(slug)
+        .default(["ceo"])
+        .describe("Roles whose recipients see every role's reports and tasks of the tenant"),
+    })
+    .prefault({})
+    .describe("Who sees what in `exec-intel serve`"),
 });
 
 const transportSchema = z

@@ -324,6 +324,45 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     );
 
   program
+    .command("serve")
+    .description("the dashboard: reports, KPIs, tasks, deliveries and notes, behind a sign-in link")
+    .option("-w, --workspace <dir>", "workspace folder", ".")
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option("--port <n>", "port to listen on (0: any free port)", "8787")
+    .option(
+      "--origin <url>",
+      "public URL of the dashboard, for sign-in links (default: http://HOST:PORT)",
+    )
+    .action(async (options: { workspace: string; host: string; port: string; origin?: string }) => {
+      const port = Number(options.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65_535)
+        throw new InputError([
+          problem(
+            "--port",
+            undefined,
+            `"${options.port}" is not a port`,
+            "use a number from 0 to 65535",
+          ),
+        ]);
+      const { serveDashboard } = await import("./serve.js");
+      const { url, stop } = await serveDashboard({
+        workspace: options.workspace,
+        env: io.env,
+        host: options.host,
+        port,
+        ...(options.origin !== undefined ? { origin: options.origin } : {}),
+        now: io.now,
+      });
+      io.stderr(`exec-intel dashboard on ${url} (Ctrl-C to stop)\n`);
+      await new Promise<void>((resolve) => {
+        const done = () => resolve();
+        process.once("SIGINT", done);
+        process.once("SIGTERM", done);
+      });
+      await stop();
+    });
+
+  program
     .command("show")
     .description("print a run's manifests and deliveries")
     .argument("<run>", "run id, a unique prefix of one, or latest")

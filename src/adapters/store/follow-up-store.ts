@@ -71,6 +71,9 @@ export function openFollowUpStore(file: string): FollowUpStore {
   const getSnapshot = db.prepare<{ tenant: string; period: string }, { snapshot: string }>(
     "SELECT snapshot FROM period_snapshots WHERE tenant = @tenant AND period = @period",
   );
+  const allSnapshots = db.prepare<{ tenant: string }, { snapshot: string }>(
+    "SELECT snapshot FROM period_snapshots WHERE tenant = @tenant ORDER BY period",
+  );
   const eventsOfTask = db.prepare<{ tenant: string; number: number }, StoredEvent>(
     "SELECT * FROM task_events WHERE tenant = @tenant AND number = @number ORDER BY seq",
   );
@@ -213,6 +216,8 @@ export function openFollowUpStore(file: string): FollowUpStore {
       const row = getSnapshot.get({ tenant, period });
       return row === undefined ? undefined : (JSON.parse(row.snapshot) as PeriodSnapshot);
     },
+    snapshots: (tenant) =>
+      allSnapshots.all({ tenant }).map((row) => JSON.parse(row.snapshot) as PeriodSnapshot),
     close: () => db.close(),
   };
 }

@@ -3,7 +3,8 @@ import path from "node:path";
 import Database from "better-sqlite3";
 
 // The workspace's state database (`<stateDir>/state.sqlite`): the delivery ledger, the run
-// history, the git scan cache, the tasks and the period snapshots live in one file with one schema version, so one
+// history, the git scan cache, the tasks, the period snapshots, the dashboard's sign-in
+// tokens and sessions and the annotations live in one file with one schema version, so one
 // migration list keeps them in step.
 
 // Index i migrates user_version i to i + 1.
@@ -99,6 +100,31 @@ const MIGRATIONS: readonly string[] = [
      snapshot TEXT NOT NULL,
      PRIMARY KEY (tenant, period)
    ) WITHOUT ROWID;`,
+  `CREATE TABLE sign_in_tokens (
+     token_hash TEXT PRIMARY KEY,
+     email TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     expires_at TEXT NOT NULL,
+     used_at TEXT
+   ) WITHOUT ROWID;
+   CREATE TABLE sessions (
+     session_hash TEXT PRIMARY KEY,
+     email TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     expires_at TEXT NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE annotations (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     tenant TEXT NOT NULL,
+     period TEXT NOT NULL,
+     role TEXT NOT NULL,
+     section TEXT,
+     author TEXT NOT NULL,
+     via TEXT NOT NULL CHECK (via IN ('dashboard', 'email')),
+     text TEXT NOT NULL,
+     at TEXT NOT NULL
+   );
+   CREATE INDEX annotations_by_report ON annotations (tenant, period, role, id);`,
 ];
 
 /** Version written to `PRAGMA user_version`: the number of migrations applied. */

@@ -62,5 +62,7 @@ export interface FollowUpStore {
   saveSnapshot(tenant: string, snapshot: PeriodSnapshot): void;
   /** The snapshot of a period, if a gated run recorded one. */
   snapshot(tenant: string, period: string): PeriodSnapshot | undefined;
+  /** Every period's snapshot of the tenant, oldest period first (the dashboard's trends). */
+  snapshots(tenant: string): PeriodSnapshot[];
   close(): void;
 }

@@ -1,0 +1,38 @@
+// Ports of the dashboard: sign-in links and sessions (kept only as hashes, so a copy of the
+// database signs nobody in), and annotations people leave on report sections.
+
+/** Sign-in tokens and sessions, keyed by the SHA-256 of their secret value. */
+export interface SessionStore {
+  /** Keeps a sign-in token for `email` until `expiresAt`. */
+  issue(tokenHash: string, email: string, now: string, expiresAt: string): void;
+  /** Uses a token once: its email when it exists, is unused and unexpired; else undefined. */
+  redeem(tokenHash: string, now: string): string | undefined;
+  /** Starts a session for `email` until `expiresAt`. */
+  startSession(sessionHash: string, email: string, now: string, expiresAt: string): void;
+  /** The signed-in address of a live session, or undefined. */
+  session(sessionHash: string, now: string): string | undefined;
+  endSession(sessionHash: string): void;
+  close(): void;
+}
+
+/** A person's note on a report, or on one of its sections. */
+export interface Annotation {
+  id: number;
+  tenant: string;
+  period: string;
+  role: string;
+  /** The section it is about; undefined for the report as a whole. */
+  section?: string;
+  author: string;
+  via: "dashboard" | "email";
+  text: string;
+  at: string;
+}
+
+/** Where annotations live; every call is scoped to one tenant. */
+export interface AnnotationStore {
+  add(annotation: Omit<Annotation, "id">): Annotation;
+  /** Oldest first, optionally of one period and report role. */
+  list(tenant: string, filter?: { period?: string; role?: string }): Annotation[];
+  close(): void;
+}

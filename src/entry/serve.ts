@@ -1,0 +1,132 @@
+import path from "node:path";
+import { loadWorkspaceConfig } from "../adapters/workspace/config-file.js";
+import type { Config } from "../core/config.js";
+import type { DashboardDeps } from "../server/app.js";
+
+// `exec-intel serve`: the dashboard over the workspace's state database and archive, on
+// 127.0.0.1 by default. Sign-in links go out through the configured transport (the outbox
+// locally, so a link can be taken from `.exec-intel/outbox/`).
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The dashboard's adapters for a workspace, and how to close them. */
+export async function dashboardDeps(
+  workspace: string,
+  env: Env,
+  origin: string,
+  now: () => Date,
+): Promise<{ deps: DashboardDeps; close: () => Promise<void>; config: Config }> {
+  const config = await loadWorkspaceConfig(workspace, env);
+  const stateDir = path.join(workspace, config.stateDir);
+  const file = path.join(stateDir, "state.sqlite");
+  const { openRunHistory } = await import("../adapters/store/run-history.js");
+  const { openFollowUpStore } = await import("../adapters/store/follow-up-store.js");
+  const { openSessionStore, openAnnotationStore } = await import(
+    "../adapters/store/session-store.js"
+  );
+  const { openSqliteLedger } = await import("../adapters/store/sqlite-store.js");
+  const { openArchive } = await import("../archive.js");
+  const { createTransport } = await import("../deliver.js");
+  const history = openRunHistory(file);
+  const followUp = openFollowUpStore(file);
+  const sessions = openSessionStore(file);
+  const annotations = openAnnotationStore(file);
+  const ledger = openSqliteLedger(file);
+  const archive = await openArchive(config, workspace, env);
+  const deps: DashboardDeps = {
+    config,
+    history,
+    archive,
+    followUp,
+    sessions,
+    annotations,
+    deliveries: (tenant) => ledger.rows({ tenant }),
+    sendSignInLink: async (email, link, tenant) => {
+      const transport = await createTransport(config, stateDir, env);
+      try {
+        const raw = await signInMessage(config, email, link, now());
+        const result = await transport.send({
+          key: { tenant, period: "sign-in", report: "magic-link", recipient: email },
+          raw,
+          from: config.transport.from.email,
+          to: [email],
+          messageId: "",
+          tags: { tenant, report: "sign-in", role: "dashboard", run: "serve" },
+        });
+        if (result.status !== "sent")
+          throw new Error(`the sign-in link to ${email} was not sent: ${result.message}`);
+      } finally {
+        await transport.close();
+      }
+    },
+    now,
+    origin,
+  };
+  return {
+    deps,
+    config,
+    close: async () => {
+      for (const store of [history, followUp, sessions, annotations, ledger]) store.close();
+    },
+  };
+}
+
+async function signInMessage(config: Config, email: string, link: string, now: Date) {
+  const { default: MailComposer } = await import("nodemailer/lib/mail-composer");
+  return new MailComposer({
+    from: { name: config.transport.from.name, address: config.transport.from.email },
+    to: email,
+    subject: "Your exec-intel sign-in link",
+    text: `Sign in to the exec-intel dashboard:\n\n${link}\n\nThe link works once, for 15 minutes. If you did not ask for it, ignore this email.\n`,
+    date: now,
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  })
+    .compile()
+    .build();
+}
+
+/** Starts the dashboard; resolves once it listens, with the address and a stop function. */
+export async function serveDashboard(options: {
+  workspace: string;
+  env: Env;
+  host: string;
+  port: number;
+  origin?: string;
+  now?: () => Date;
+}): Promise<{ url: string; stop: () => Promise<void> }> {
+  const { serve } = await import("@hono/node-server");
+  const { createDashboard } = await import("../server/app.js");
+  // The app is built once the port is known (port 0 picks a free one), since sign-in links in
+  // emails must carry the real origin; nobody can reach the server before that.
+  let app: ReturnType<typeof createDashboard> | undefined;
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const started = serve(
+      {
+        fetch: (request) =>
+          app !== undefined ? app.fetch(request) : new Response("starting", { status: 503 }),
+        hostname: options.host,
+        port: options.port,
+      },
+      () => resolve(started),
+    );
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address !== null ? address.port : options.port;
+  const origin = options.origin ?? `http://${options.host}:${port}`;
+  const { deps, close } = await dashboardDeps(
+    options.workspace,
+    options.env,
+    origin,
+    options.now ?? (() => new Date()),
+  );
+  app = createDashboard(deps);
+  return {
+    url: origin,
+    stop: async () => {
+      if ("closeAllConnections" in server) server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
+    },
+  };
+}
