@@ -80,13 +80,17 @@ export async function readHistories(
 ): Promise<Map<string, ReportHistory>> {
   if (!existsSync(stateFile)) return new Map();
   const { openFollowUpStore } = await import("./adapters/store/follow-up-store.js");
+  const { openAnnotationStore } = await import("./adapters/store/session-store.js");
   const store = openFollowUpStore(stateFile);
+  const notes = openAnnotationStore(stateFile);
   try {
     return new Map(
       tenants.map((tenant) => {
-        const previous = store.snapshot(tenant, previousPeriod(period));
+        const before = previousPeriod(period);
+        const previous = store.snapshot(tenant, before);
         const history: ReportHistory = {
           tasks: store.list(tenant),
+          annotations: notes.list(tenant, { period: before }),
           ...(previous !== undefined ? { previous } : {}),
         };
         return [tenant, history];
@@ -94,6 +98,7 @@ export async function readHistories(
     );
   } finally {
     store.close();
+    notes.close();
   }
 }
 

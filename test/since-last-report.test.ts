@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { openAnnotationStore } from "../src/adapters/store/session-store.js";
 import { makeTempDir, portfolioCopies, runCli } from "./helpers/cli.js";
 import { sectionText } from "./helpers/mutate.js";
 
@@ -22,6 +23,19 @@ describe("since last report, September then October", () => {
     dir = await workspace();
     const september = await runCli(["run", "-w", dir, "--period", "2026-09"]);
     expect(september.code, september.stderr).toBe(0);
+    // A note the bookkeeper left on September's billing report (the dashboard stores it so).
+    const notes = openAnnotationStore(path.join(dir, ".exec-intel", "state.sqlite"));
+    notes.add({
+      tenant: "portfolio",
+      period: "2026-09",
+      role: "billing",
+      section: "receivables",
+      author: "priya.natarajan@example.com",
+      via: "dashboard",
+      text: "Harborview promised to pay DC-1014 by October 15",
+      at: "2026-10-02T09:00:00.000Z",
+    });
+    notes.close();
     const temp = await makeTempDir();
     out = temp.dir;
     const october = await runCli([
@@ -89,6 +103,14 @@ describe("since last report, September then October", () => {
     );
     const ceo = since(await markdown("ceo"));
     expect(ceo).toContain("Follow-up tasks (every role's): 19 open, 10 of them due by 2026-10-31");
+  });
+
+  it("quotes the notes left on September's report in October's", async () => {
+    const text = since(await markdown("billing"));
+    expect(text).toContain(
+      "| priya.natarajan@example.com | billing#receivables | dashboard | Harborview promised to pay DC-1014 by October 15 |",
+    );
+    expect(since(await markdown("cto"))).not.toContain("Harborview promised");
   });
 
   it("reports a task marked done since September's run as done", async () => {

@@ -202,6 +202,48 @@ describe("since last report", () => {
     });
   });
 
+  it("quotes the notes left on the previous month's report: the role's own, or every role's for the CEO", () => {
+    const annotations = [
+      {
+        id: 1,
+        tenant: "acme",
+        period: "2026-09",
+        role: "cto",
+        section: "gaps",
+        author: "sam@example.com",
+        via: "dashboard" as const,
+        text: "WAF is ordered",
+        at: "t1",
+      },
+      {
+        id: 2,
+        tenant: "acme",
+        period: "2026-09",
+        role: "cfo",
+        author: "helen@example.com",
+        via: "email" as const,
+        text: "Burn looks right",
+        at: "t2",
+      },
+    ];
+    const cto = sectionOf(
+      withSinceLastReport(report("cto", []), intelligenceWith([]), { tasks: [], annotations }),
+    );
+    expect(cto?.blocks.at(-1)).toMatchObject({
+      type: "table",
+      table: {
+        id: "since-notes-cto",
+        title: "Notes on the September 2026 report",
+        rows: [["sam@example.com", "cto#gaps", "dashboard", "WAF is ordered"]],
+      },
+    });
+    const ceo = sectionOf(
+      withSinceLastReport(report("ceo", []), intelligenceWith([]), { tasks: [], annotations }),
+    );
+    const table = ceo?.blocks.at(-1);
+    expect(table?.type === "table" ? table.table.rows.length : 0).toBe(2);
+  });
+
   it("snapshots where each finding was shown and every figure's value", () => {
     const a = finding("a");
     const snapshot = snapshotOf(

@@ -1,6 +1,7 @@
 import { monthName, periodEnd, plural } from "../analysis/common.js";
 import type { Intelligence } from "../analysis/intelligence.js";
 import type { Figure, Severity, Table } from "../analysis/types.js";
+import type { Annotation } from "../dashboard/ports.js";
 import { formatValue } from "../reports/compose.js";
 import type { Block, ReportDocument, Section, TaskItem } from "../reports/document.js";
 import type { Task } from "./tasks.js";
@@ -40,16 +41,22 @@ export interface PeriodSnapshot {
   figures: SnapshotFigure[];
 }
 
-/** What the next reports compare against: the previous period's snapshot and the tasks on record. */
+/**
+ * What the next reports compare against: the previous period's snapshot, the tasks on record
+ * and the notes people left on the previous period's reports.
+ */
 export interface ReportHistory {
   previous?: PeriodSnapshot;
   tasks: readonly Task[];
+  annotations?: readonly Annotation[];
 }
 
 /** Most rows the figure comparison shows: the largest relative changes first. */
 const MAX_FIGURE_ROWS = 8;
 /** Most tasks listed (overdue, then done); the rest are counted. */
 const MAX_TASKS = 6;
+/** Most notes quoted; the rest are counted. */
+const MAX_NOTES = 5;
 
 /** The snapshot of a period's gated reports. */
 export function snapshotOf(
@@ -121,7 +128,10 @@ function sinceLastReport(
       ...figureChanges(document, previous),
     );
   }
-  blocks.push(...taskBlocks(role, intelligence, history));
+  blocks.push(
+    ...taskBlocks(role, intelligence, history),
+    ...noteBlocks(role, intelligence, history),
+  );
   return {
     id: SINCE_LAST_REPORT,
     title: "Since last report",
@@ -268,4 +278,30 @@ function taskBlocks(role: string, intelligence: Intelligence, history: ReportHis
     },
     { type: "tasks", tasks: items, emptyText: "No task is overdue or newly done." },
   ];
+}
+
+function noteBlocks(role: string, intelligence: Intelligence, history: ReportHistory): Block[] {
+  const isCeo = intelligence.context.roles[role]?.report === "ceo";
+  const notes = (history.annotations ?? []).filter((n) => isCeo || n.role === role);
+  if (notes.length === 0) return [];
+  const month = monthName(notes[0]?.period ?? previousPeriod(intelligence.context.period));
+  const quoted = notes.slice(-MAX_NOTES);
+  const rows = quoted.map((n) => [
+    n.author,
+    `${n.role}${n.section !== undefined ? `#${n.section}` : ""}`,
+    n.via,
+    n.text,
+  ]);
+  const table: Table = {
+    id: `since-notes-${role}`,
+    title: `Notes on the ${month} report${notes.length > quoted.length ? ` (latest ${quoted.length} of ${notes.length})` : ""}`,
+    columns: [
+      { key: "author", label: "From" },
+      { key: "where", label: "On" },
+      { key: "via", label: "Via" },
+      { key: "text", label: "Note" },
+    ],
+    rows,
+  };
+  return [{ type: "table", table }];
 }
