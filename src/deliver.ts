@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import path from "node:path";
 import { createOutboxTransport } from "./adapters/deliver/outbox-transport.js";
 import { sendWithRetry } from "./adapters/deliver/send-with-retry.js";
 import {
+  type Address,
   assembleMessage,
   type MessageTemplate,
   prepareMessage,
@@ -19,6 +19,7 @@ import type {
   Transport,
 } from "./core/deliver/ports.js";
 import { createTokenBucket, type TokenBucket } from "./core/deliver/token-bucket.js";
+import { deliveryHash, replyAddress } from "./core/feedback/reply-token.js";
 import type { RenderedReport } from "./core/render/rendered.js";
 
 // The delivery step: one message per recipient per report, claimed in the ledger before it is
@@ -258,7 +259,12 @@ async function sendOne(
     return { status: "skipped" };
   try {
     const template = await templateOf(item.report);
-    const raw = template.forRecipients([item.to], messageId, request.now());
+    const raw = template.forRecipients(
+      [item.to],
+      messageId,
+      request.now(),
+      replyToOf(config, item.key, request.env),
+    );
     return await sendClaimed(request, ledger, transport, item, bucket, messageId, raw);
   } catch (error) {
     // A bug, not a send error (transports classify those): nothing went out, so un-claim it.
@@ -379,12 +385,24 @@ function record(
  * message resent after a crash is recognisable as the same message by the recipient's client.
  */
 export function messageIdOf(key: DeliveryKey, fromEmail: string): string {
-  const hash = createHash("sha256")
-    .update(`${key.tenant}\n${key.period}\n${key.report}\n${key.recipient}`)
-    .digest("hex")
-    .slice(0, 16);
+  const hash = deliveryHash(key);
   const domain = fromEmail.split("@")[1] ?? "exec-intel.local";
   return `<${key.period}.${key.tenant}.${key.report}.${hash}@${domain}>`;
+}
+
+/**
+ * The Reply-To of one delivery: with feedback on, the configured address plus a token naming
+ * the delivery, so `exec-intel inbox` can attach the reply to the report it answers.
+ */
+function replyToOf(
+  config: Config,
+  key: DeliveryKey,
+  env: Readonly<Record<string, string | undefined>>,
+): Address | undefined {
+  const base = config.transport.replyTo;
+  const secret = config.feedback === undefined ? undefined : env[config.feedback.secretEnv];
+  if (base === undefined || secret === undefined || secret === "") return undefined;
+  return { name: base.name, email: replyAddress(base.email, key, secret) };
 }
 
 /** The configured transport (outbox, SMTP or SES), ready to send. */

@@ -72,8 +72,8 @@ export async function executeRun(request: ExecuteRunRequest): Promise<ExecutedRu
   });
   request.checkRequest?.(collected);
   const { config } = collected;
-  const { missingWebhookSecrets } = await import("./follow-up.js");
-  const unset = missingWebhookSecrets(config, request.env);
+  const { missingSecrets } = await import("./follow-up.js");
+  const unset = missingSecrets(config, request.env);
   if (unset.length > 0) throw new InputError(unset);
   const stateDir = path.join(request.workspace, config.stateDir);
   const { maskSecrets } = await import("./core/validate/redact.js");

@@ -123,25 +123,39 @@ export interface WebhookReport {
 }
 
 /**
- * Tenants whose `tasks.webhook` names a secret the environment lacks: bad configuration, found
- * before a run writes anything.
+ * Secrets the configuration names but the environment lacks (a tenant's `tasks.webhook`, the
+ * reply tokens of `feedback`): bad configuration, found before a run writes anything.
  */
-export function missingWebhookSecrets(
-  config: Pick<Config, "tenants">,
+export function missingSecrets(
+  config: Pick<Config, "tenants" | "feedback">,
   env: Readonly<Record<string, string | undefined>>,
 ): Problem[] {
-  return config.tenants.flatMap((tenant) => {
+  const unset = (name: string) => (env[name] ?? "") === "";
+  const hooks = config.tenants.flatMap((tenant) => {
     const hook = tenant.tasks.webhook;
-    if (hook === undefined || (env[hook.secretEnv] ?? "") !== "") return [];
+    if (hook === undefined || !unset(hook.secretEnv)) return [];
     return [
       problem(
         "exec-intel.yaml",
         undefined,
         `tenant ${tenant.id}: tasks.webhook.secretEnv names ${hook.secretEnv}, which is not set`,
-        `set ${hook.secretEnv} in the environment or .env to the signing secret your board expects`,
+        `set ${hook.secretEnv} in the environment to the signing secret your board expects`,
       ),
     ];
   });
+  const feedback = config.feedback;
+  const replies =
+    feedback !== undefined && unset(feedback.secretEnv)
+      ? [
+          problem(
+            "exec-intel.yaml",
+            undefined,
+            `feedback.secretEnv names ${feedback.secretEnv}, which is not set`,
+            `set ${feedback.secretEnv} in the environment to a long random secret (e.g. openssl rand -hex 32); keep it, or earlier replies stop verifying`,
+          ),
+        ]
+      : [];
+  return [...hooks, ...replies];
 }
 
 /** Posts task changes to each tenant's webhook, when it has one; never throws for a failed post. */

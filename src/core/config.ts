@@ -553,26 +553,43 @@ const scheduleSchema = z
   .strictObject({ cron: z.string().optional(), timezone: z.string().optional() })
   .optional();
 
+const feedbackSchema = z
+  .strictObject({
+    secretEnv: envName.describe(
+      "Environment variable holding the secret that signs the token in each report's Reply-To",
+    ),
+  })
+  .optional()
+  .describe(
+    "Replies to reports become notes: each message's Reply-To is transport.replyTo plus a signed token",
+  );
+
 /** The whole `exec-intel.yaml`: one schema for validation and for the editor JSON Schema. */
-export const configSchema = z.strictObject({
-  version: z.literal(1).describe("Config format version"),
-  stateDir: relativePath
-    .default(".exec-intel")
-    .describe("Where state, outbox and local archive live"),
-  staleAfterDays: z
-    .number()
-    .int()
-    .positive()
-    .default(45)
-    .describe("A source older than this at period end is stale"),
-  tenants: z.array(tenantSchema).min(1, "declare at least one tenant"),
-  transport: transportSchema,
-  render: renderSchema,
-  validation: validationSchema,
-  archive: archiveSchema,
-  log: logSchema,
-  schedule: scheduleSchema,
-});
+export const configSchema = z
+  .strictObject({
+    version: z.literal(1).describe("Config format version"),
+    stateDir: relativePath
+      .default(".exec-intel")
+      .describe("Where state, outbox and local archive live"),
+    staleAfterDays: z
+      .number()
+      .int()
+      .positive()
+      .default(45)
+      .describe("A source older than this at period end is stale"),
+    tenants: z.array(tenantSchema).min(1, "declare at least one tenant"),
+    transport: transportSchema,
+    render: renderSchema,
+    validation: validationSchema,
+    archive: archiveSchema,
+    log: logSchema,
+    schedule: scheduleSchema,
+    feedback: feedbackSchema,
+  })
+  .refine((c) => c.feedback === undefined || c.transport.replyTo !== undefined, {
+    message: "feedback needs transport.replyTo: the address replies come back to",
+    path: ["feedback"],
+  });
 
 /** Validated workspace configuration. */
 export type Config = z.output<typeof configSchema>;

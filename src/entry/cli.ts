@@ -363,6 +363,22 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     });
 
   program
+    .command("inbox")
+    .description("attach replies to report emails (.eml files) as notes on their reports")
+    .argument("<files...>", "reply messages as .eml files")
+    .option("-w, --workspace <dir>", "workspace folder", ".")
+    .option("--json", "print what became of each reply as JSON")
+    .action(async (files: string[], options: { workspace: string; json?: boolean }) => {
+      const { readReplies, formatInbox } = await import("./inbox.js");
+      const outcomes = await readReplies(options.workspace, io.env, files, io.now);
+      io.stdout(
+        options.json === true ? `${JSON.stringify(outcomes, null, 2)}\n` : formatInbox(outcomes),
+      );
+      // A reply that could not be verified is bad input: said, logged above, never attached.
+      if (outcomes.some((o) => o.status === "rejected")) exitCode = EXIT.badInput;
+    });
+
+  program
     .command("show")
     .description("print a run's manifests and deliveries")
     .argument("<run>", "run id, a unique prefix of one, or latest")

@@ -74,7 +74,8 @@ export type SharedEnvelope = Omit<Envelope, "to" | "messageId" | "date">;
 /** A report's message built once; each recipient's copy differs only in its top-level headers. */
 export interface MessageTemplate {
   /** The full RFC 5322 message for these recipients, with this Message-ID and Date. */
-  forRecipients(to: Address[], messageId?: string, date?: Date): Buffer;
+  /** The message for `to`; `replyTo` replaces the shared Reply-To (a per-recipient reply token). */
+  forRecipients(to: Address[], messageId?: string, date?: Date, replyTo?: Address): Buffer;
 }
 
 const HEADER_END = Buffer.from("\r\n\r\n");
@@ -130,8 +131,9 @@ export async function prepareMessage(
   const whole = await root.build();
   const body = whole.subarray(whole.indexOf(HEADER_END) + HEADER_END.length);
   return {
-    forRecipients(to, messageId, date) {
+    forRecipients(to, messageId, date, replyTo) {
       if (to.length === 0) throw new Error("to: a report message needs at least one recipient");
+      if (replyTo !== undefined) root.setHeader("Reply-To", mailbox(replyTo, "replyTo"));
       root.setHeader(
         "To",
         to.map((address, i) => mailbox(address, `to[${i}]`)),
