@@ -1,10 +1,12 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { simpleParser } from "mailparser";
+import { createTransport } from "nodemailer";
 import MailComposer from "nodemailer/lib/mail-composer";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openAnnotationStore } from "../src/adapters/store/session-store.js";
 import { replyNote } from "../src/core/feedback/reply-text.js";
+import { type InboxOutcome, listenForReplies } from "../src/entry/inbox.js";
 import { portfolioCopies, runCli } from "./helpers/cli.js";
 
 // Replies to report emails become notes: a run with feedback on gives each message a Reply-To
@@ -148,6 +150,48 @@ describe("replies to reports", () => {
     expect(result.stderr).toContain(
       "feedback.secretEnv names REPLY_TOKEN_SECRET, which is not set",
     );
+  });
+});
+
+describe("inbox --listen", () => {
+  it("accepts a reply by SMTP and attaches it; refuses an address without a token at RCPT", async () => {
+    const outcomes: InboxOutcome[] = [];
+    const { port, stop } = await listenForReplies({
+      workspace: dir,
+      env,
+      host: "127.0.0.1",
+      port: 0,
+      now: () => new Date("2026-11-22T10:00:00Z"),
+      onOutcome: (o) => outcomes.push(o),
+    });
+    const smtp = createTransport({ host: "127.0.0.1", port, secure: false, ignoreTLS: true });
+    try {
+      await smtp.sendMail({
+        from: "sam.okafor@example.com",
+        to: replyTo,
+        subject: "Re: CTO",
+        text: "#cloud-costs\nThe Elastic IP is released.",
+      });
+      expect(outcomes).toEqual([
+        expect.objectContaining({
+          status: "attached",
+          report: "portfolio/2026-10/cto",
+          section: "cloud-costs",
+        }),
+      ]);
+      await expect(
+        smtp.sendMail({
+          from: "sam.okafor@example.com",
+          to: "owner@example.com",
+          subject: "x",
+          text: "y",
+        }),
+      ).rejects.toThrow(/550/);
+      expect(outcomes).toHaveLength(1);
+    } finally {
+      smtp.close();
+      await stop();
+    }
   });
 });
 

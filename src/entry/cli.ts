@@ -364,19 +364,47 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
 
   program
     .command("inbox")
-    .description("attach replies to report emails (.eml files) as notes on their reports")
-    .argument("<files...>", "reply messages as .eml files")
+    .description("attach replies to report emails (.eml files, or received by SMTP) as notes")
+    .argument("[files...]", "reply messages as .eml files")
     .option("-w, --workspace <dir>", "workspace folder", ".")
+    .option("--listen [port]", "receive replies by SMTP on 127.0.0.1 (default port 2525)")
     .option("--json", "print what became of each reply as JSON")
-    .action(async (files: string[], options: { workspace: string; json?: boolean }) => {
-      const { readReplies, formatInbox } = await import("./inbox.js");
-      const outcomes = await readReplies(options.workspace, io.env, files, io.now);
-      io.stdout(
-        options.json === true ? `${JSON.stringify(outcomes, null, 2)}\n` : formatInbox(outcomes),
-      );
-      // A reply that could not be verified is bad input: said, logged above, never attached.
-      if (outcomes.some((o) => o.status === "rejected")) exitCode = EXIT.badInput;
-    });
+    .action(
+      async (
+        files: string[],
+        options: { workspace: string; json?: boolean; listen?: string | boolean },
+      ) => {
+        const { readReplies, formatInbox, listenForReplies } = await import("./inbox.js");
+        if (options.listen !== undefined) {
+          const wanted = options.listen === true ? 2525 : Number(options.listen);
+          const { port, stop } = await listenForReplies({
+            workspace: options.workspace,
+            env: io.env,
+            host: "127.0.0.1",
+            port: wanted,
+            now: io.now,
+            onOutcome: (outcome) => io.stderr(formatInbox([outcome])),
+          });
+          io.stderr(`exec-intel inbox listening on smtp://127.0.0.1:${port} (Ctrl-C to stop)\n`);
+          await new Promise<void>((resolve) => {
+            process.once("SIGINT", () => resolve());
+            process.once("SIGTERM", () => resolve());
+          });
+          await stop();
+          return;
+        }
+        if (files.length === 0)
+          throw new InputError([
+            problem("inbox", undefined, "no reply files given", "name .eml files, or use --listen"),
+          ]);
+        const outcomes = await readReplies(options.workspace, io.env, files, io.now);
+        io.stdout(
+          options.json === true ? `${JSON.stringify(outcomes, null, 2)}\n` : formatInbox(outcomes),
+        );
+        // A reply that could not be verified is bad input: said, logged above, never attached.
+        if (outcomes.some((o) => o.status === "rejected")) exitCode = EXIT.badInput;
+      },
+    );
 
   program
     .command("show")

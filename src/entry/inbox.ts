@@ -25,13 +25,21 @@ export type InboxOutcome =
     }
   | { file: string; status: "rejected"; reason: string };
 
-/** Reads reply messages and attaches the verified ones as annotations. */
+/** Reads reply .eml files and attaches the verified ones as annotations. */
 export async function readReplies(
   workspace: string,
   env: Env,
   files: readonly string[],
   now: () => Date,
 ): Promise<InboxOutcome[]> {
+  const messages = await Promise.all(
+    files.map(async (name) => ({ name, raw: await readFile(name) })),
+  );
+  return attachReplies(workspace, env, messages, now);
+}
+
+/** The signing secret of reply tokens; bad configuration when feedback is off or it is unset. */
+async function replySecret(workspace: string, env: Env) {
   const config = await loadWorkspaceConfig(workspace, env);
   const secret = config.feedback === undefined ? undefined : env[config.feedback.secretEnv];
   if (config.feedback === undefined || secret === undefined || secret === "")
@@ -45,6 +53,17 @@ export async function readReplies(
         "add feedback: { secretEnv: REPLY_TOKEN_SECRET } and transport.replyTo, and set the variable to the secret the reports were sent with",
       ),
     ]);
+  return { config, secret };
+}
+
+/** Attaches the verified replies among raw messages as annotations; says what became of each. */
+export async function attachReplies(
+  workspace: string,
+  env: Env,
+  messages: readonly { name: string; raw: Buffer }[],
+  now: () => Date,
+): Promise<InboxOutcome[]> {
+  const { config, secret } = await replySecret(workspace, env);
   const { simpleParser } = await import("mailparser");
   const { openSqliteLedger } = await import("../adapters/store/sqlite-store.js");
   const { openAnnotationStore } = await import("../adapters/store/session-store.js");
@@ -54,9 +73,9 @@ export async function readReplies(
   try {
     const byHash = new Map(ledger.rows().map((row) => [deliveryHash(row), row]));
     const outcomes: InboxOutcome[] = [];
-    for (const name of files) {
+    for (const { name, raw } of messages) {
       const reject = (reason: string) => outcomes.push({ file: name, status: "rejected", reason });
-      const mail = await simpleParser(await readFile(name));
+      const mail = await simpleParser(raw);
       const addresses = [mail.to, mail.cc]
         .flatMap((field) => (field === undefined ? [] : Array.isArray(field) ? field : [field]))
         .flatMap((field) => field.value.map((v) => v.address ?? ""));
@@ -117,4 +136,63 @@ export function formatInbox(outcomes: readonly InboxOutcome[]): string {
         : `rejected  ${o.file}: ${o.reason}`,
     )
     .join("\n")}\n`;
+}
+
+/**
+ * `exec-intel inbox --listen`: a local SMTP receiver for replies. Recipients without a verified
+ * token are refused at RCPT time (550), so nothing unverifiable is even accepted.
+ */
+export async function listenForReplies(options: {
+  workspace: string;
+  env: Env;
+  host: string;
+  port: number;
+  now: () => Date;
+  onOutcome: (outcome: InboxOutcome) => void;
+}): Promise<{ port: number; stop: () => Promise<void> }> {
+  const { secret } = await replySecret(options.workspace, options.env);
+  const { SMTPServer } = await import("smtp-server");
+  let received = 0;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["AUTH", "STARTTLS"],
+    banner: "exec-intel replies",
+    size: 10 * 1024 * 1024,
+    onRcptTo(address, _session, callback) {
+      if (verifiedReplyHash(address.address, secret) === undefined) {
+        const refused = Object.assign(new Error("no such reply address"), { responseCode: 550 });
+        callback(refused);
+        return;
+      }
+      callback();
+    },
+    onData(stream, _session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      stream.on("end", () => {
+        received += 1;
+        attachReplies(
+          options.workspace,
+          options.env,
+          [{ name: `smtp message ${received}`, raw: Buffer.concat(chunks) }],
+          options.now,
+        ).then(
+          (outcomes) => {
+            for (const outcome of outcomes) options.onOutcome(outcome);
+            callback();
+          },
+          (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+        );
+      });
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.server.address();
+  return {
+    port: typeof address === "object" && address !== null ? address.port : options.port,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
