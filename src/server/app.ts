@@ -12,7 +12,12 @@ import { PERSON_STATUSES, TASK_STATUSES, type Task } from "../core/follow-up/tas
 import type { RunHistory } from "../core/history/ports.js";
 import type { ReportDocument } from "../core/reports/document.js";
 import { APP_CSS, esc, page, table } from "./html.js";
-import { type ArchivedReport, archivedReports, manifestsOf } from "./reports-index.js";
+import {
+  type ArchivedReport,
+  archivedReports,
+  manifestReader,
+  manifestsOf,
+} from "./reports-index.js";
 import {
   createRateLimiter,
   csrfMatches,
@@ -63,6 +68,7 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
   const byAddress = createRateLimiter(SIGN_IN_LIMIT, SIGN_IN_WINDOW_MS);
   const byClient = createRateLimiter(SIGN_IN_LIMIT * 4, SIGN_IN_WINDOW_MS);
   const secure = deps.origin.startsWith("https:");
+  const readManifest = manifestReader(deps.archive);
   const iso = (offsetMs = 0) => new Date(deps.now().getTime() + offsetMs).toISOString();
 
   app.use("*", async (c, next) => {
@@ -185,7 +191,7 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
   app.get("/t/:tenant", async (c) => {
     const access = accessTo(c, c.req.param("tenant"));
     if (access === undefined) return notFound(c);
-    const manifests = await manifestsOf(deps.history, deps.archive, access.tenant);
+    const manifests = await manifestsOf(deps.history, readManifest, access.tenant);
     const reports = archivedReports(manifests).filter((r) => access.roles.includes(r.role));
     const tiles = await kpiTiles(deps, access, reports);
     return c.html(page(access.tenantName, overview(access, manifests, reports, tiles), user(c)));
@@ -333,7 +339,7 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
     const role = c.req.param("role") ?? "";
     if (access === undefined || !access.roles.includes(role)) return undefined;
     const period = c.req.param("period") ?? "";
-    const manifests = await manifestsOf(deps.history, deps.archive, access.tenant);
+    const manifests = await manifestsOf(deps.history, readManifest, access.tenant);
     const report = archivedReports(manifests).find((r) => r.period === period && r.role === role);
     return report === undefined ? undefined : { access, report };
   }

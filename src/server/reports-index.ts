@@ -16,19 +16,39 @@ export interface ArchivedReport {
   keys: Record<string, string>;
 }
 
+/** Most manifests kept parsed in memory (about 30 KB each). */
+const CACHE_LIMIT = 5000;
+
+/**
+ * Reads manifests through a cache: archived objects are create-only, so a key's manifest never
+ * changes and a parsed copy stays true for as long as the server runs.
+ */
+export function manifestReader(archive: Archive) {
+  const cache = new Map<string, RunManifest>();
+  return async (key: string): Promise<RunManifest | undefined> => {
+    const known = cache.get(key);
+    if (known !== undefined) return known;
+    const bytes = await archive.get(key);
+    if (bytes === undefined) return undefined;
+    const manifest = JSON.parse(Buffer.from(bytes).toString("utf8")) as RunManifest;
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+    cache.set(key, manifest);
+    return manifest;
+  };
+}
+
 /** One tenant's manifests, newest run first. */
 export async function manifestsOf(
   history: RunHistory,
-  archive: Archive,
+  read: (key: string) => Promise<RunManifest | undefined>,
   tenant: string,
-  limit = 200,
+  limit = 500,
 ): Promise<RunManifest[]> {
   const manifests: RunManifest[] = [];
   for (const run of history.list(limit)) {
     for (const ref of run.manifests.filter((m) => m.tenant === tenant)) {
-      const bytes = await archive.get(ref.key);
-      if (bytes === undefined) continue;
-      manifests.push(JSON.parse(Buffer.from(bytes).toString("utf8")) as RunManifest);
+      const manifest = await read(ref.key);
+      if (manifest !== undefined) manifests.push(manifest);
     }
   }
   return manifests;
