@@ -22,7 +22,7 @@ const TENANTS = Number(process.env.BENCH_TENANTS ?? 20);
 const MONTHS = Number(process.env.BENCH_MONTHS ?? 24);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
-const RUNS = Number(process.env.BENCH_RUNS ?? 1);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SELF = fileURLToPath(import.meta.url);
 const REPO = fileURLToPath(new URL("../", import.meta.url));
 const dist = (file) => new URL(`../dist/${file}`, import.meta.url).href;

@@ -14,8 +14,9 @@ import type { ReportDocument } from "../core/reports/document.js";
 import { APP_CSS, esc, page, table } from "./html.js";
 import {
   type ArchivedReport,
+  type ArchiveReader,
   archivedReports,
-  manifestReader,
+  archiveReader,
   manifestsOf,
 } from "./reports-index.js";
 import {
@@ -68,7 +69,7 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
   const byAddress = createRateLimiter(SIGN_IN_LIMIT, SIGN_IN_WINDOW_MS);
   const byClient = createRateLimiter(SIGN_IN_LIMIT * 4, SIGN_IN_WINDOW_MS);
   const secure = deps.origin.startsWith("https:");
-  const readManifest = manifestReader(deps.archive);
+  const reader = archiveReader(deps.archive);
   const iso = (offsetMs = 0) => new Date(deps.now().getTime() + offsetMs).toISOString();
 
   app.use("*", async (c, next) => {
@@ -81,9 +82,14 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
   // Every state change must come from our own pages: same origin, and the session's CSRF token.
   app.use("*", async (c, next) => {
     if (c.req.method !== "GET" && c.req.method !== "HEAD") {
+      // Browsers say where a request comes from in Sec-Fetch-Site; older ones only in Origin.
+      const site = c.req.header("sec-fetch-site");
       const origin = c.req.header("origin");
-      if (origin !== undefined && origin !== deps.origin && origin !== new URL(c.req.url).origin)
-        return c.text("Forbidden: cross-origin form", 403);
+      const crossSite =
+        site !== undefined
+          ? site !== "same-origin" && site !== "none"
+          : origin !== undefined && origin !== deps.origin && origin !== new URL(c.req.url).origin;
+      if (crossSite) return c.text("Forbidden: cross-origin form", 403);
     }
     await next();
     return undefined;
@@ -191,9 +197,9 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
   app.get("/t/:tenant", async (c) => {
     const access = accessTo(c, c.req.param("tenant"));
     if (access === undefined) return notFound(c);
-    const manifests = await manifestsOf(deps.history, readManifest, access.tenant);
+    const manifests = await manifestsOf(deps.history, reader, access.tenant);
     const reports = archivedReports(manifests).filter((r) => access.roles.includes(r.role));
-    const tiles = await kpiTiles(deps, access, reports);
+    const tiles = await kpiTiles(deps, reader, access, reports);
     return c.html(page(access.tenantName, overview(access, manifests, reports, tiles), user(c)));
   });
 
@@ -201,12 +207,10 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
     const found = await reportOf(c);
     if (found === undefined) return notFound(c);
     const { access, report } = found;
-    const json =
-      report.keys.json === undefined ? undefined : await deps.archive.get(report.keys.json);
     const document =
-      json === undefined
+      report.keys.json === undefined
         ? undefined
-        : (JSON.parse(Buffer.from(json).toString("utf8")) as ReportDocument);
+        : await reader.json<ReportDocument>(report.keys.json);
     const notes = deps.annotations.list(access.tenant, {
       period: report.period,
       role: report.role,
@@ -223,12 +227,14 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
   app.get("/t/:tenant/r/:period/:role/email", async (c) => {
     const found = await reportOf(c);
     const key = found?.report.keys.html;
-    const bytes = key === undefined ? undefined : await deps.archive.get(key);
-    if (bytes === undefined) return notFound(c);
     // Charts travel as cid: parts in the email; here they come from the archive beside it.
-    const body = Buffer.from(bytes)
-      .toString("utf8")
-      .replace(/src="cid:([a-z0-9-]+)@exec-intel"/g, 'src="chart/$1.png"');
+    const body =
+      key === undefined
+        ? undefined
+        : await reader.derived("web", key, (html) =>
+            html.replace(/src="cid:([a-z0-9-]+)@exec-intel"/g, 'src="chart/$1.png"'),
+          );
+    if (body === undefined) return notFound(c);
     c.header("content-security-policy", REPORT_CSP);
     c.header("x-frame-options", "SAMEORIGIN");
     return c.html(body);
@@ -339,7 +345,7 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
     const role = c.req.param("role") ?? "";
     if (access === undefined || !access.roles.includes(role)) return undefined;
     const period = c.req.param("period") ?? "";
-    const manifests = await manifestsOf(deps.history, readManifest, access.tenant);
+    const manifests = await manifestsOf(deps.history, reader, access.tenant);
     const report = archivedReports(manifests).find((r) => r.period === period && r.role === role);
     return report === undefined ? undefined : { access, report };
   }
@@ -368,6 +374,7 @@ interface Tile {
 
 async function kpiTiles(
   deps: DashboardDeps,
+  reader: ArchiveReader,
   access: TenantAccess,
   reports: readonly ArchivedReport[],
 ): Promise<Tile[]> {
@@ -379,9 +386,8 @@ async function kpiTiles(
   const tiles: Tile[] = [];
   for (const report of reports.filter((r) => r.period === latest)) {
     const key = report.keys.json;
-    const bytes = key === undefined ? undefined : await deps.archive.get(key);
-    if (bytes === undefined) continue;
-    const document = JSON.parse(Buffer.from(bytes).toString("utf8")) as ReportDocument;
+    const document = key === undefined ? undefined : await reader.json<ReportDocument>(key);
+    if (document === undefined) continue;
     for (const section of document.sections)
       for (const block of section.blocks) {
         if (block.type !== "figures") continue;
@@ -519,7 +525,7 @@ function board(
       .filter((task) => task.status === status)
       .map(
         (task) =>
-          `<article class="task" id="${esc(task.id)}"><div><strong>${esc(task.id)}</strong> · ${esc(task.severity)} · due ${esc(task.due)}</div><div>${esc(task.title)}</div><div class="muted">${esc(task.owner)}${task.entity !== undefined ? ` · ${esc(task.entity)}` : ""} · <a href="/t/${t}/r/${esc(task.report.split("/")[1] ?? "")}/${esc(task.report.split("/")[2] ?? "")}">${esc(task.section)}</a></div><form method="post" action="/t/${t}/tasks/${esc(task.id)}"><input type="hidden" name="csrf" value="${esc(csrf)}"><label class="visually-hidden" for="status-${esc(task.id)}">Status of ${esc(task.id)}</label><select id="status-${esc(task.id)}" name="status">${PERSON_STATUSES.map((s) => `<option value="${s}"${s === task.status ? " selected" : ""}>${s}</option>`).join("")}</select><button type="submit">Move</button></form></article>`,
+          `<article class="task" id="${esc(task.id)}"><div><strong>${esc(task.id)}</strong> · ${esc(task.severity)} · <span class="nowrap">due ${esc(task.due)}</span></div><div>${esc(task.title)}</div><div class="muted">${esc(task.owner)}${task.entity !== undefined ? ` · ${esc(task.entity)}` : ""} · <a href="/t/${t}/r/${esc(task.report.split("/")[1] ?? "")}/${esc(task.report.split("/")[2] ?? "")}/email#${esc(task.section)}">${esc(task.section)}</a></div><form method="post" action="/t/${t}/tasks/${esc(task.id)}"><input type="hidden" name="csrf" value="${esc(csrf)}"><label class="visually-hidden" for="status-${esc(task.id)}">Status of ${esc(task.id)}</label><select id="status-${esc(task.id)}" name="status">${PERSON_STATUSES.map((s) => `<option value="${s}"${s === task.status ? " selected" : ""}>${s}</option>`).join("")}</select><button type="submit">Move</button></form></article>`,
       )
       .join("");
     return `<section class="column" aria-label="${esc(status)}"><h2>${esc(status)} (${shown.filter((task) => task.status === status).length})</h2>${cards}</section>`;

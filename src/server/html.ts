@@ -64,7 +64,10 @@ label{display:block;margin:8px 0 4px;font-weight:600}
 .tile{background:#fff;border:1px solid #d9e2ec;border-radius:6px;padding:12px}
 .tile .value{font-size:1.4rem;font-weight:700}
 .ok{color:#1e6b3a}.bad{color:#a61b1b}
-.board{display:grid;grid-template-columns:repeat(auto-fill,minmax(240px,1fr));gap:12px}
+.board{display:grid;grid-template-columns:1fr;gap:12px;align-items:start}
+@media (min-width:900px){.board{grid-template-columns:repeat(5,minmax(180px,1fr))}}
+.nowrap{white-space:nowrap}
+td code{word-break:break-all}
 .column{background:#e4e7eb;border-radius:6px;padding:8px}
 .column h2{margin:4px 0 8px;font-size:1rem}
 .task{background:#fff;border-radius:4px;padding:8px;margin:0 0 8px;border:1px solid #cbd2d9}

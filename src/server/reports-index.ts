@@ -16,38 +16,68 @@ export interface ArchivedReport {
   keys: Record<string, string>;
 }
 
-/** Most manifests kept parsed in memory (about 30 KB each). */
-const CACHE_LIMIT = 5000;
+/** Archived objects kept in memory, parsed or decoded (reports are about 100 KB each). */
+const CACHE_LIMIT = 2000;
+
+/** Reads of archived objects as text or parsed JSON, cached. */
+export interface ArchiveReader {
+  text(key: string): Promise<string | undefined>;
+  json<T>(key: string): Promise<T | undefined>;
+  /** The object's text through `transform`, computed once per key and `kind` of transform. */
+  derived(
+    kind: string,
+    key: string,
+    transform: (text: string) => string,
+  ): Promise<string | undefined>;
+}
 
 /**
- * Reads manifests through a cache: archived objects are create-only, so a key's manifest never
- * changes and a parsed copy stays true for as long as the server runs.
+ * Reads archived objects through a cache: archived objects are create-only, so what a key holds
+ * never changes and a decoded copy stays true for as long as the server runs. The least recently
+ * used entry goes first when the cache is full.
  */
-export function manifestReader(archive: Archive) {
-  const cache = new Map<string, RunManifest>();
-  return async (key: string): Promise<RunManifest | undefined> => {
-    const known = cache.get(key);
-    if (known !== undefined) return known;
+export function archiveReader(archive: Archive, limit = CACHE_LIMIT): ArchiveReader {
+  const cache = new Map<string, unknown>();
+  const remember = (key: string, value: unknown) => {
+    if (cache.size >= limit) cache.delete(cache.keys().next().value as string);
+    cache.set(key, value);
+  };
+  const cached = async <T>(
+    kind: string,
+    key: string,
+    decode: (text: string) => T,
+  ): Promise<T | undefined> => {
+    const id = `${kind}\u0000${key}`;
+    if (cache.has(id)) {
+      const value = cache.get(id) as T;
+      cache.delete(id);
+      cache.set(id, value);
+      return value;
+    }
     const bytes = await archive.get(key);
     if (bytes === undefined) return undefined;
-    const manifest = JSON.parse(Buffer.from(bytes).toString("utf8")) as RunManifest;
-    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-    cache.set(key, manifest);
-    return manifest;
+    const value = decode(Buffer.from(bytes).toString("utf8"));
+    remember(id, value);
+    return value;
+  };
+  return {
+    text: (key) => cached("text", key, (text) => text),
+    json: <T>(key: string) => cached<T>("json", key, (text) => JSON.parse(text) as T),
+    derived: (kind, key, transform) => cached(`derived:${kind}`, key, transform),
   };
 }
 
 /** One tenant's manifests, newest run first. */
 export async function manifestsOf(
   history: RunHistory,
-  read: (key: string) => Promise<RunManifest | undefined>,
+  reader: ArchiveReader,
   tenant: string,
   limit = 500,
 ): Promise<RunManifest[]> {
   const manifests: RunManifest[] = [];
   for (const run of history.list(limit)) {
     for (const ref of run.manifests.filter((m) => m.tenant === tenant)) {
-      const manifest = await read(ref.key);
+      const manifest = await reader.json<RunManifest>(ref.key);
       if (manifest !== undefined) manifests.push(manifest);
     }
   }

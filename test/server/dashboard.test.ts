@@ -151,6 +151,21 @@ describe("state changes need the session's form token and our origin", () => {
     expect(
       (await post(owner, { status: "doing", csrf: ownerToken }, "https://evil.test")).status,
     ).toBe(403);
+    const fetchSite = (site: string) =>
+      app.request("/t/portfolio/tasks/T-1", {
+        method: "POST",
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          origin: "null",
+          "sec-fetch-site": site,
+          cookie: owner,
+        },
+        body: new URLSearchParams({ status: "open", csrf: ownerToken }).toString(),
+      });
+    // A browser's own post may say `Origin: null`; Sec-Fetch-Site tells same-origin from not.
+    expect((await fetchSite("cross-site")).status).toBe(403);
+    expect((await fetchSite("same-site")).status).toBe(403);
+    expect((await fetchSite("same-origin")).status).toBe(303);
     const moved = await post(owner, { status: "doing", csrf: ownerToken });
     expect(moved.status).toBe(303);
     const log = await runCli(["task", "portfolio/T-1", "-w", dir, "--json"]);
