@@ -8,6 +8,7 @@ import { accessOf, isUser, normaliseEmail, type TenantAccess } from "../core/das
 import type { AnnotationStore, SessionStore } from "../core/dashboard/ports.js";
 import type { DeliveryRow } from "../core/deliver/ports.js";
 import type { FollowUpStore } from "../core/follow-up/ports.js";
+import type { PeriodSnapshot } from "../core/follow-up/since-last-report.js";
 import { PERSON_STATUSES, TASK_STATUSES, type Task } from "../core/follow-up/tasks.js";
 import type { RunHistory } from "../core/history/ports.js";
 import type { ReportDocument } from "../core/reports/document.js";
@@ -126,8 +127,21 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
     );
   });
 
+  // Opening the link only shows a button: mail scanners that fetch every link in a message
+  // (Outlook Safe Links, say) would otherwise spend the single-use token before its owner.
   app.get("/auth", (c) => {
     const token = c.req.query("token") ?? "";
+    return c.html(
+      page(
+        "Sign in to exec-intel",
+        `<form method="post" action="/auth" class="card"><input type="hidden" name="token" value="${esc(token)}"><p>This link signs you in once. Continue on this device?</p><p><button type="submit">Sign in</button></p></form>`,
+      ),
+    );
+  });
+
+  app.post("/auth", async (c) => {
+    const form = await c.req.parseBody();
+    const token = typeof form.token === "string" ? form.token : "";
     const email = token === "" ? undefined : deps.sessions.redeem(hashSecret(token), iso());
     if (email === undefined)
       return c.html(
@@ -381,7 +395,7 @@ async function kpiTiles(
   const latest = reports[0]?.period;
   if (latest === undefined) return [];
   const { formatValue } = await import("../core/reports/compose.js");
-  const snapshots = deps.followUp.snapshots(access.tenant);
+  const snapshots = trendsOf(deps.followUp, access.tenant);
   const seen = new Set<string>();
   const tiles: Tile[] = [];
   for (const report of reports.filter((r) => r.period === latest)) {
@@ -408,6 +422,23 @@ async function kpiTiles(
       }
   }
   return tiles;
+}
+
+const trendCache = new WeakMap<
+  FollowUpStore,
+  Map<string, { stamp: string; snapshots: PeriodSnapshot[] }>
+>();
+
+/** The tenant's period snapshots, parsed once per set of runs that recorded them. */
+function trendsOf(store: FollowUpStore, tenant: string): PeriodSnapshot[] {
+  const byTenant = trendCache.get(store) ?? new Map();
+  trendCache.set(store, byTenant);
+  const stamp = store.snapshotStamp(tenant);
+  const known = byTenant.get(tenant);
+  if (known !== undefined && known.stamp === stamp) return known.snapshots;
+  const snapshots = store.snapshots(tenant);
+  byTenant.set(tenant, { stamp, snapshots });
+  return snapshots;
 }
 
 function overview(

@@ -151,6 +151,29 @@ describe("the SQLite task store", () => {
     expect(seen).toBe("done");
   });
 
+  it("keeps one snapshot per tenant and period, and a stamp that changes with them", () => {
+    const snapshot = (period: string, runId: string) => ({
+      period,
+      runId,
+      recordedAt: "t",
+      findings: [],
+      figures: [{ id: "x", label: "x", value: 1, unit: "USD" as const }],
+    });
+    expect(store.snapshotStamp("acme")).toBe("");
+    store.saveSnapshot("acme", snapshot("2026-10", "R1"));
+    store.saveSnapshot("acme", snapshot("2026-09", "R0"));
+    const stamp = store.snapshotStamp("acme");
+    expect(stamp).toBe("2026-09:R0,2026-10:R1");
+    store.saveSnapshot("acme", snapshot("2026-10", "R2"));
+    expect(store.snapshotStamp("acme")).toBe("2026-09:R0,2026-10:R2");
+    expect(store.snapshots("acme").map((s) => [s.period, s.runId])).toEqual([
+      ["2026-09", "R0"],
+      ["2026-10", "R2"],
+    ]);
+    expect(store.snapshot("other", "2026-10")).toBeUndefined();
+    expect(store.snapshotStamp("other")).toBe("");
+  });
+
   it("keeps the change log append-only in the database itself", () => {
     store.sync("acme", () => [{ kind: "create", content: content("a:1") }], "run:R1", "t1");
     const raw = new Database(file);

@@ -74,6 +74,10 @@ export function openFollowUpStore(file: string): FollowUpStore {
   const allSnapshots = db.prepare<{ tenant: string }, { snapshot: string }>(
     "SELECT snapshot FROM period_snapshots WHERE tenant = @tenant ORDER BY period",
   );
+  const stamp = db.prepare<{ tenant: string }, { stamp: string | null }>(
+    `SELECT group_concat(period || ':' || run_id, ',') AS stamp
+     FROM (SELECT period, run_id FROM period_snapshots WHERE tenant = @tenant ORDER BY period)`,
+  );
   const eventsOfTask = db.prepare<{ tenant: string; number: number }, StoredEvent>(
     "SELECT * FROM task_events WHERE tenant = @tenant AND number = @number ORDER BY seq",
   );
@@ -216,6 +220,7 @@ export function openFollowUpStore(file: string): FollowUpStore {
       const row = getSnapshot.get({ tenant, period });
       return row === undefined ? undefined : (JSON.parse(row.snapshot) as PeriodSnapshot);
     },
+    snapshotStamp: (tenant) => stamp.get({ tenant })?.stamp ?? "",
     snapshots: (tenant) =>
       allSnapshots.all({ tenant }).map((row) => JSON.parse(row.snapshot) as PeriodSnapshot),
     close: () => db.close(),

@@ -64,5 +64,7 @@ export interface FollowUpStore {
   snapshot(tenant: string, period: string): PeriodSnapshot | undefined;
   /** Every period's snapshot of the tenant, oldest period first (the dashboard's trends). */
   snapshots(tenant: string): PeriodSnapshot[];
+  /** Which runs' snapshots the tenant has: changes whenever `snapshots` would (a cache key). */
+  snapshotStamp(tenant: string): string;
   close(): void;
 }
