@@ -1,3 +1,4 @@
+import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
@@ -58,9 +59,11 @@ export interface DashboardDeps {
 }
 
 const SESSION_COOKIE = "exec_intel_session";
-/** Sign-in requests per address and per client address, per 15 minutes. */
+/** Sign-in requests per email address, per 15 minutes. */
 const SIGN_IN_LIMIT = 5;
 const SIGN_IN_WINDOW_MS = 15 * 60_000;
+/** Sign-in requests per connecting address (an office behind one NAT shares it), per 15 minutes. */
+const CLIENT_LIMIT = 50;
 
 type Env = { Variables: { email: string; sessionSecret: string } };
 
@@ -68,7 +71,7 @@ type Env = { Variables: { email: string; sessionSecret: string } };
 export function createDashboard(deps: DashboardDeps): Hono<Env> {
   const app = new Hono<Env>();
   const byAddress = createRateLimiter(SIGN_IN_LIMIT, SIGN_IN_WINDOW_MS);
-  const byClient = createRateLimiter(SIGN_IN_LIMIT * 4, SIGN_IN_WINDOW_MS);
+  const byClient = createRateLimiter(CLIENT_LIMIT, SIGN_IN_WINDOW_MS);
   const secure = deps.origin.startsWith("https:");
   const reader = archiveReader(deps.archive);
   const iso = (offsetMs = 0) => new Date(deps.now().getTime() + offsetMs).toISOString();
@@ -107,7 +110,7 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
   app.post("/sign-in", async (c) => {
     const form = await c.req.parseBody();
     const email = typeof form.email === "string" ? normaliseEmail(form.email) : "";
-    const client = c.req.header("x-forwarded-for") ?? "local";
+    const client = clientAddress(c);
     const now = deps.now().getTime();
     if (!byClient.allow(client, now) || !byAddress.allow(email, now)) {
       return c.html(signInPage("Too many sign-in requests: wait 15 minutes and try again."), 429);
@@ -365,6 +368,20 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
   }
 
   return app;
+}
+
+/**
+ * The connecting address, for the per-client limit. Not X-Forwarded-For: anyone can write that
+ * header. Behind a proxy every request shares the proxy's address, and the per-address limit is
+ * what still tells users apart.
+ */
+function clientAddress(c: Context<Env>): string {
+  try {
+    return getConnInfo(c).remote.address ?? "unknown";
+  } catch {
+    // In-process requests (tests) have no socket.
+    return "in-process";
+  }
 }
 
 function signInPage(problem?: string): string {
