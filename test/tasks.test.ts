@@ -109,6 +109,12 @@ describe("tasks from findings", () => {
     ]);
     expect(moved.code, moved.stderr).toBe(0);
     expect(moved.stdout).toContain("portfolio/T-1 doing:");
+    // Where to read it: the dashboard's report page and the archived email, at the section (the
+    // second run of the day kept its copy under a run-suffixed name).
+    expect(moved.stdout).toContain("  dashboard: /t/portfolio/r/2026-10/cto#security-gaps\n");
+    expect(moved.stdout).toMatch(
+      /\n {2}archived: \S+\/portfolio\/2026-11-21\/cto-report\.\d{8}T\d{6}Z-[0-9a-f]{8}\.html#security-gaps\n/,
+    );
     expect(moved.stdout).toMatch(
       /sam\.okafor@example\.com {2}status open → doing \(rotating the keys\)/,
     );

@@ -316,7 +316,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         const shown = await showTask(options.workspace, io.env, { ...options, ref, now: io.now });
         io.stdout(
           options.json === true
-            ? `${JSON.stringify({ task: shown.task, events: shown.events }, null, 2)}\n`
+            ? `${JSON.stringify({ task: shown.task, events: shown.events, links: shown.links }, null, 2)}\n`
             : formatTask(shown),
         );
         for (const failure of shown.webhookFailures) io.stderr(`warning: ${failure}\n`);

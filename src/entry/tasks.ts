@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { loadWorkspaceConfig } from "../adapters/workspace/config-file.js";
+import type { RunManifest } from "../core/archive/manifest.js";
 import type { Config } from "../core/config.js";
 import { InputError, problem } from "../core/errors.js";
 import type { FollowUpStore, PersonStatus, TaskEvent } from "../core/follow-up/ports.js";
@@ -124,7 +125,12 @@ export async function showTask(
     note?: string;
     now: () => Date;
   },
-): Promise<{ task: Task; events: TaskEvent[]; webhookFailures: string[] }> {
+): Promise<{
+  task: Task;
+  events: TaskEvent[];
+  webhookFailures: string[];
+  links: TaskLinks;
+}> {
   if (
     request.status !== undefined &&
     !(PERSON_STATUSES as readonly string[]).includes(request.status)
@@ -170,16 +176,72 @@ export async function showTask(
         { tenant, events: [{ event: "task.status", tenant, actor, at, task }] },
       ])
     : [];
-  return { task, events, webhookFailures: hook?.failures ?? [] };
+  return {
+    task,
+    events,
+    webhookFailures: hook?.failures ?? [],
+    links: await linksOf(workspace, env, config, task),
+  };
+}
+
+/** Where a task's section can be read: on the dashboard, and in the archive as emailed. */
+export interface TaskLinks {
+  /** Path on the dashboard (`exec-intel serve`). */
+  dashboard: string;
+  /** The archived HTML of the newest run that kept the report, with the section anchor. */
+  archive?: string;
+}
+
+async function linksOf(
+  workspace: string,
+  env: Env,
+  config: Config,
+  task: Task,
+): Promise<TaskLinks> {
+  const [tenant, period, role] = task.report.split("/");
+  const dashboard = `/t/${tenant}/r/${period}/${role}#${task.section}`;
+  const { openRunHistory } = await import("../adapters/store/run-history.js");
+  const { openArchive } = await import("../archive.js");
+  const history = openRunHistory(path.join(workspace, config.stateDir, "state.sqlite"));
+  try {
+    const archive = await openArchive(config, workspace, env);
+    for (const run of history.list(500)) {
+      for (const ref of run.manifests.filter((m) => m.tenant === task.tenant)) {
+        const bytes = await archive.get(ref.key);
+        if (bytes === undefined) continue;
+        const manifest = JSON.parse(Buffer.from(bytes).toString("utf8")) as RunManifest;
+        const html = manifest.objects.find((o) => o.report === task.report && o.format === "html");
+        if (html !== undefined)
+          return { dashboard, archive: `${archive.uri(html.key)}#${task.section}` };
+      }
+    }
+    return { dashboard };
+  } finally {
+    history.close();
+  }
 }
 
 /** A task and its log as text. */
-export function formatTask({ task, events }: { task: Task; events: readonly TaskEvent[] }): string {
+export function formatTask({
+  task,
+  events,
+  links,
+}: {
+  task: Task;
+  events: readonly TaskEvent[];
+  links?: TaskLinks;
+}): string {
   const lines = [
     `${task.tenant}/${task.id} ${task.status}: ${task.title}`,
     `  severity ${task.severity}, owner ${task.owner}, due ${task.due}${task.entity !== undefined ? `, entity ${task.entity}` : ""}`,
     `  action: ${task.action}`,
     `  shown in ${task.report}#${task.section}; finding ${task.fingerprint}`,
+    ...(links !== undefined
+      ? [
+          `  dashboard: ${links.dashboard}`,
+          ...(links.archive !== undefined ? [`  archived: ${links.archive}`] : []),
+        ]
+      : []),
     `  first seen ${task.firstPeriod}, last seen ${task.lastPeriod}`,
     "log:",
     ...events.map(
