@@ -267,23 +267,6 @@ export async function executeRun(request: ExecuteRunRequest): Promise<ExecutedRu
     } finally {
       taskStore.close();
     }
-    const { announceTaskChanges, runEvents } = await import("./follow-up.js");
-    const announced = await announceTaskChanges(
-      config,
-      request.env,
-      runEvents(tasks, request.runId, request.now().toISOString()),
-    );
-    for (const hook of announced) {
-      audit.event("info", "follow-up", `posted ${hook.delivered} task change(s) to the webhook`, {
-        tenant: hook.tenant,
-        delivered: hook.delivered,
-        failed: hook.failures.length,
-      });
-      for (const failure of hook.failures) {
-        request.deliveryNote(`${hook.tenant}: ${failure}`);
-        audit.event("warn", "follow-up", failure, { tenant: hook.tenant });
-      }
-    }
     for (const tenant of tasks) {
       for (const { change, task } of tenant.applied) {
         audit.event(
@@ -329,6 +312,24 @@ export async function executeRun(request: ExecuteRunRequest): Promise<ExecutedRu
         day,
         audit,
       );
+    }
+    // The webhook comes last: a slow or unreachable board must not hold back the emails.
+    const { announceTaskChanges, runEvents } = await import("./follow-up.js");
+    const announced = await announceTaskChanges(
+      config,
+      request.env,
+      runEvents(tasks, request.runId, request.now().toISOString()),
+    );
+    for (const hook of announced) {
+      audit.event("info", "follow-up", `posted ${hook.delivered} task change(s) to the webhook`, {
+        tenant: hook.tenant,
+        delivered: hook.delivered,
+        failed: hook.failures.length,
+      });
+      for (const failure of hook.failures) {
+        request.deliveryNote(`${hook.tenant}: ${failure}`);
+        audit.event("warn", "follow-up", failure, { tenant: hook.tenant });
+      }
     }
     const sent = deliveries.deliveries.filter((d) => d.sentNow).length;
     const failed = deliveries.deliveries.filter((d) => d.status !== "sent").length;
