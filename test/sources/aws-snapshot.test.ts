@@ -6,41 +6,21 @@ import {
   type AwsSnapshotSource,
   readAwsSnapshot,
 } from "../../src/adapters/sources/aws/read-aws-snapshot.js";
-import type { DriverContext } from "../../src/adapters/sources/collect.js";
-import { configSchema } from "../../src/core/config.js";
-import { createEntityResolver } from "../../src/core/entity-resolver.js";
 import { makeTempDir } from "../helpers/cli.js";
+import { sourceWithContext } from "../helpers/source-context.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/aws-snapshot/", import.meta.url));
 
 /** A workspace config through the real schema, so the source gets its defaults (entityTag). */
 function workspaceFor(workspace: string, source: Record<string, unknown>) {
-  const config = configSchema.parse({
-    version: 1,
-    transport: { driver: "outbox", from: { name: "Reports", email: "reports@example.com" } },
-    tenants: [
-      {
-        id: "t",
-        name: "Test tenant",
-        currency: "USD",
-        timezone: "UTC",
-        roles: {},
-        entities: [
-          { id: "alpha", name: "Alpha Charters", kind: "business", aliases: ["AC"] },
-          { id: "beta", name: "Beta Studio", kind: "business" },
-        ],
-        sources: [{ id: "aws", type: "aws", ...source }],
-      },
-    ],
-  });
-  const tenant = config.tenants[0] as (typeof config.tenants)[number];
-  const context: DriverContext = {
+  return sourceWithContext(
     workspace,
-    tenant,
-    periodEnd: "2026-10-31",
-    entities: createEntityResolver(tenant.entities.map((e) => ({ ...e }))),
-  };
-  return { source: tenant.sources[0] as AwsSnapshotSource, context };
+    [
+      { id: "alpha", name: "Alpha Charters", kind: "business", aliases: ["AC"] },
+      { id: "beta", name: "Beta Studio", kind: "business" },
+    ],
+    { id: "aws", type: "aws" as const, ...source },
+  );
 }
 
 let workspace: string;
@@ -53,7 +33,7 @@ afterEach(() => cleanup());
 
 const read = (source: Record<string, unknown>) => {
   const { source: aws, context } = workspaceFor(workspace, source);
-  return readAwsSnapshot(aws, context);
+  return readAwsSnapshot(aws as AwsSnapshotSource, context);
 };
 const fixture = (relative: string) => path.join(workspace, "aws", relative);
 const editJson = async (relative: string, edit: (value: never) => unknown) => {

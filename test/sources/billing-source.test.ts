@@ -3,11 +3,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readBillingSource } from "../../src/adapters/sources/billing/read-billing-source.js";
-import type { DriverContext } from "../../src/adapters/sources/collect.js";
-import { configSchema, type SourceConfig } from "../../src/core/config.js";
-import { createEntityResolver } from "../../src/core/entity-resolver.js";
 import { formatProblem } from "../../src/core/errors.js";
 import { makeTempDir } from "../helpers/cli.js";
+import { sourceWithContext } from "../helpers/source-context.js";
 
 // The billing reader over a small valid folder (test/fixtures/billing/good), then one bad file
 // at a time: each must become the exact problem, at its file and line, and never a crash.
@@ -16,29 +14,11 @@ const GOOD = fileURLToPath(new URL("../fixtures/billing/good/", import.meta.url)
 const FOLDER = "data/billing";
 
 function setup(workspace: string) {
-  const config = configSchema.parse({
-    version: 1,
-    transport: { driver: "outbox", from: { name: "Reports", email: "reports@example.com" } },
-    tenants: [
-      {
-        id: "t",
-        name: "Test tenant",
-        currency: "USD",
-        timezone: "UTC",
-        roles: {},
-        entities: [{ id: "clients", name: "Client portfolio", kind: "client-portfolio" }],
-        sources: [{ id: "billing", type: "billing", path: FOLDER, entity: "clients" }],
-      },
-    ],
-  });
-  const tenant = config.tenants[0] as (typeof config.tenants)[number];
-  const context: DriverContext = {
+  return sourceWithContext(
     workspace,
-    tenant,
-    periodEnd: "2026-10-31",
-    entities: createEntityResolver(tenant.entities.map((e) => ({ ...e }))),
-  };
-  return { source: tenant.sources[0] as Extract<SourceConfig, { type: "billing" }>, context };
+    [{ id: "clients", name: "Client portfolio", kind: "client-portfolio" }],
+    { id: "billing", type: "billing", path: FOLDER, entity: "clients" },
+  );
 }
 
 let workspace: string;

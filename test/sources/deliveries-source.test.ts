@@ -4,10 +4,10 @@ import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DriverContext } from "../../src/adapters/sources/collect.js";
 import { readDeliveriesSource } from "../../src/adapters/sources/deliveries/read-deliveries-source.js";
-import { configSchema, type SourceConfig } from "../../src/core/config.js";
-import { createEntityResolver } from "../../src/core/entity-resolver.js";
+import type { SourceConfig } from "../../src/core/config.js";
 import { formatProblem } from "../../src/core/errors.js";
 import { makeTempDir } from "../helpers/cli.js";
+import { sourceWithContext } from "../helpers/source-context.js";
 
 // The deliveries reader against real folders: a small good folder, then a corpus of bad files
 // (test/fixtures/deliveries/bad/<case>/<file>) each laid over the good folder in turn.
@@ -18,29 +18,11 @@ type DeliveriesSource = Extract<SourceConfig, { type: "deliveries" }>;
 
 /** A tenant through the real schema, so the source is exactly what config loading makes of it. */
 function setup(workspace: string): { source: DeliveriesSource; context: DriverContext } {
-  const config = configSchema.parse({
-    version: 1,
-    transport: { driver: "outbox", from: { name: "Reports", email: "reports@example.com" } },
-    tenants: [
-      {
-        id: "t",
-        name: "Test tenant",
-        roles: {},
-        entities: [{ id: "eyd", name: "Expert Yacht Delivery", kind: "service", aliases: ["EYD"] }],
-        sources: [{ id: "deliveries", type: "deliveries", path: FOLDER, entity: "eyd" }],
-      },
-    ],
-  });
-  const tenant = config.tenants[0] as (typeof config.tenants)[number];
-  return {
-    source: tenant.sources[0] as DeliveriesSource,
-    context: {
-      workspace,
-      tenant,
-      periodEnd: "2026-10-31",
-      entities: createEntityResolver(tenant.entities.map((e) => ({ ...e }))),
-    },
-  };
+  return sourceWithContext(
+    workspace,
+    [{ id: "eyd", name: "Expert Yacht Delivery", kind: "service", aliases: ["EYD"] }],
+    { id: "deliveries", type: "deliveries", path: FOLDER, entity: "eyd" },
+  );
 }
 
 let workspace: string;

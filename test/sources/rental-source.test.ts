@@ -2,11 +2,10 @@ import { cp, readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { DriverContext } from "../../src/adapters/sources/collect.js";
 import { readPropertySource } from "../../src/adapters/sources/property/read-property-source.js";
-import { configSchema, type SourceConfig } from "../../src/core/config.js";
-import { createEntityResolver } from "../../src/core/entity-resolver.js";
+import type { SourceConfig } from "../../src/core/config.js";
 import { makeTempDir, PORTFOLIO } from "../helpers/cli.js";
+import { sourceWithContext } from "../helpers/source-context.js";
 
 // The rental source reads a folder of CSV files into one property book. The bad-input corpus
 // (test/fixtures/rental/cases/*) holds one defect per case over the good folder; each case's
@@ -18,29 +17,11 @@ type RentalSource = Extract<SourceConfig, { type: "rental" }>;
 
 /** A rental source through the real config schema, and the driver context it is read with. */
 function sourceAt(workspace: string, folder: string) {
-  const config = configSchema.parse({
-    version: 1,
-    transport: { driver: "outbox", from: { name: "Reports", email: "reports@example.com" } },
-    tenants: [
-      {
-        id: "t",
-        name: "Test tenant",
-        currency: "USD",
-        timezone: "UTC",
-        roles: {},
-        entities: [{ id: "flat", name: "The Flat", kind: "property", aliases: ["Flat 2"] }],
-        sources: [{ id: "rental", type: "rental", path: folder, entity: "flat" }],
-      },
-    ],
-  });
-  const tenant = config.tenants[0] as (typeof config.tenants)[number];
-  const context: DriverContext = {
+  return sourceWithContext(
     workspace,
-    tenant,
-    periodEnd: "2026-10-31",
-    entities: createEntityResolver(tenant.entities.map((e) => ({ ...e }))),
-  };
-  return { source: tenant.sources[0] as RentalSource, context };
+    [{ id: "flat", name: "The Flat", kind: "property", aliases: ["Flat 2"] }],
+    { id: "rental", type: "rental", path: folder, entity: "flat" },
+  );
 }
 
 async function read(workspace: string, folder = "rental") {
