@@ -98,6 +98,11 @@ export interface DeliveryRequest {
   transport?: Transport;
   /** One event per message sent or failed (the run's audit log). */
   audit?: AuditLog;
+  /**
+   * The ledger to record sends in (the DynamoDB one on AWS). Without it, the workspace's SQLite
+   * ledger is opened under the workspace's delivery lock.
+   */
+  ledger?: DeliveryLedger;
 }
 
 /** One delivery as the summary shows it. */
@@ -125,21 +130,31 @@ export interface DeliveryOutcome {
 export async function deliverReports(request: DeliveryRequest): Promise<DeliveryOutcome> {
   const { config } = request;
   const stateDir = path.join(request.workspace, config.stateDir);
+  if (request.ledger !== undefined) return await deliverThrough(request, request.ledger, stateDir);
   const release = acquireRunLock(stateDir);
   try {
     const ledger = openSqliteLedger(path.join(stateDir, "state.sqlite"));
     try {
-      const transport = request.transport ?? (await createTransport(config, stateDir, request.env));
-      try {
-        return await deliverWith(request, ledger, transport);
-      } finally {
-        await transport.close();
-      }
+      return await deliverThrough(request, ledger, stateDir);
     } finally {
       ledger.close();
     }
   } finally {
     release();
+  }
+}
+
+async function deliverThrough(
+  request: DeliveryRequest,
+  ledger: DeliveryLedger,
+  stateDir: string,
+): Promise<DeliveryOutcome> {
+  const transport =
+    request.transport ?? (await createTransport(request.config, stateDir, request.env));
+  try {
+    return await deliverWith(request, ledger, transport);
+  } finally {
+    await transport.close();
   }
 }
 
@@ -163,22 +178,22 @@ async function deliverWith(
       `delivery: ${describe(row)} was left half-sent by an interrupted run (attempt ${row.attempts}); policy "${config.transport.uncertain}": ${config.transport.uncertain === "resend" ? "sending it again (the recipient may get it twice; the Message-ID is the same)" : "holding it for a person to check"}`,
     );
   };
-  for (const row of ledger.recoverInterrupted(request.now())) logHalfSent(row);
+  for (const row of await ledger.recoverInterrupted(request.now())) logHalfSent(row);
   const planned = plan(request);
   const byKey = new Map(
-    ledger
-      .plan(
+    (
+      await ledger.plan(
         planned.map((p) => p.key),
         request.runId,
         request.now(),
       )
-      .map((r) => [keyOf(r), r]),
+    ).map((r) => [keyOf(r), r]),
   );
   // A run that died right after recovering (before its log line) leaves `uncertain` rows that
   // were never announced: every resend of an uncertain row is logged, whichever run finds it.
   for (const row of byKey.values()) if (row.state === "uncertain") logHalfSent(row);
   if (request.resend === true) {
-    for (const p of planned) ledger.reset(p.key, request.now());
+    for (const p of planned) await ledger.reset(p.key, request.now());
   }
   const rate = config.transport.rate ?? (await transport.maxSendRate()) ?? defaultRate(transport);
   const bucket = createTokenBucket({ ratePerSecond: rate, burst: Math.max(1, Math.floor(rate)) });
@@ -233,7 +248,7 @@ async function deliverWith(
     }
   };
   await Promise.all(Array.from({ length: config.transport.concurrency }, sender));
-  const rows = new Map(ledger.rows({ period: request.period }).map((r) => [keyOf(r), r]));
+  const rows = new Map((await ledger.rows({ period: request.period })).map((r) => [keyOf(r), r]));
   return {
     deliveries: planned.map((p) => summaryOf(p.key, rows.get(keyOf(p.key)), sentNow)),
     ...(stopped !== undefined ? { stopped } : {}),
@@ -255,7 +270,7 @@ async function sendOne(
 ): Promise<SendOutcome> {
   const { config } = request;
   const messageId = messageIdOf(item.key, config.transport.from.email);
-  if (!ledger.claim(item.key, request.runId, messageId, request.now()))
+  if (!(await ledger.claim(item.key, request.runId, messageId, request.now())))
     return { status: "skipped" };
   try {
     const template = await templateOf(item.report);
@@ -268,7 +283,7 @@ async function sendOne(
     return await sendClaimed(request, ledger, transport, item, bucket, messageId, raw);
   } catch (error) {
     // A bug, not a send error (transports classify those): nothing went out, so un-claim it.
-    ledger.release(item.key, `internal error: ${String(error)}`, request.now());
+    await ledger.release(item.key, `internal error: ${String(error)}`, request.now());
     throw error;
   }
 }
@@ -312,7 +327,7 @@ async function sendClaimed(
       },
     },
   );
-  const outcome = record(ledger, item.key, result, request.now());
+  const outcome = await record(ledger, item.key, result, request.now());
   request.audit?.event(
     result.status === "sent" ? "info" : outcome === "retry-later" ? "warn" : "error",
     "deliver",
@@ -325,7 +340,7 @@ async function sendClaimed(
       recipient: item.key.recipient,
       messageId,
       transport: transport.name,
-      attempts: ledger.rows(item.key)[0]?.attempts,
+      attempts: (await ledger.rows(item.key))[0]?.attempts,
       ...(result.status === "sent"
         ? { providerMessageId: result.providerMessageId }
         : { errorCode: result.code, outcome }),
@@ -360,23 +375,23 @@ function plan(request: DeliveryRequest): Planned[] {
   );
 }
 
-function record(
+async function record(
   ledger: DeliveryLedger,
   key: DeliveryKey,
   result: SendResult,
   now: Date,
-): "sent" | "failed" | "retry-later" | "account" {
+): Promise<"sent" | "failed" | "retry-later" | "account"> {
   if (result.status === "sent") {
-    ledger.markSent(key, result.providerMessageId, now);
+    await ledger.markSent(key, result.providerMessageId, now);
     return "sent";
   }
   const reason = `${result.code}: ${result.message}`;
   if (result.kind === "permanent") {
-    ledger.markFailed(key, true, reason, now);
+    await ledger.markFailed(key, true, reason, now);
     return "failed";
   }
   // Transient after every attempt, or the account stopped us: the next run tries again.
-  ledger.release(key, reason, now);
+  await ledger.release(key, reason, now);
   return result.kind === "account" ? "account" : "retry-later";
 }
 

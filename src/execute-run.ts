@@ -6,6 +6,7 @@ import { type AuditLog, SILENT_AUDIT_LOG } from "./core/audit/ports.js";
 import { InputError } from "./core/errors.js";
 import type { TaskChange } from "./core/follow-up/tasks.js";
 import type { ManifestRef, RunHistory } from "./core/history/ports.js";
+import type { StateStores } from "./core/state-stores.js";
 import type { DeliveryOutcome } from "./deliver.js";
 import type { TenantTasks } from "./follow-up.js";
 import {
@@ -44,6 +45,11 @@ export interface ExecuteRunRequest {
   judgeGate: (gated: GatedBatch) => Promise<boolean>;
   /** Checks the command line against the collected config (e.g. an unknown --report). */
   checkRequest?: (collected: CollectedWorkspace) => void;
+  /**
+   * The stores to record the run in (the DynamoDB ones on AWS); without them the workspace's
+   * SQLite state database is used, and delivery holds the workspace's lock.
+   */
+  stores?: Omit<StateStores, "close" | "schedule">;
 }
 
 /** Everything the CLI prints a summary from. */
@@ -105,9 +111,12 @@ export async function executeRun(request: ExecuteRunRequest): Promise<ExecutedRu
   const tenants = collected.models.map((m) => m.tenant.id);
   let history: RunHistory | undefined;
   if (!request.dryRun) {
-    const { openRunHistory } = await import("./adapters/store/run-history.js");
-    history = openRunHistory(path.join(stateDir, "state.sqlite"));
-    history.start({
+    history =
+      request.stores?.history ??
+      (await import("./adapters/store/run-history.js")).openRunHistory(
+        path.join(stateDir, "state.sqlite"),
+      );
+    await history.start({
       runId: request.runId,
       startedAt: started.toISOString(),
       period: request.period,
@@ -152,7 +161,7 @@ export async function executeRun(request: ExecuteRunRequest): Promise<ExecutedRu
     const analysing = request.now();
     const { readHistories } = await import("./follow-up.js");
     const histories = await readHistories(
-      path.join(stateDir, "state.sqlite"),
+      request.stores ?? path.join(stateDir, "state.sqlite"),
       tenants,
       request.period,
     );
@@ -258,14 +267,23 @@ export async function executeRun(request: ExecuteRunRequest): Promise<ExecutedRu
     outcome.archive = archive.location;
     // Tasks follow the gate and the archive (their links point into it), before delivery: a
     // failed send does not undo a report that was checked and kept.
-    const { openFollowUpStore } = await import("./adapters/store/follow-up-store.js");
     const { followUp } = await import("./follow-up.js");
-    const taskStore = openFollowUpStore(path.join(stateDir, "state.sqlite"));
+    const taskStore =
+      request.stores?.followUp ??
+      (await import("./adapters/store/follow-up-store.js")).openFollowUpStore(
+        path.join(stateDir, "state.sqlite"),
+      );
     let tasks: TenantTasks[];
     try {
-      tasks = followUp(taskStore, config, composed, request.runId, request.now().toISOString());
+      tasks = await followUp(
+        taskStore,
+        config,
+        composed,
+        request.runId,
+        request.now().toISOString(),
+      );
     } finally {
-      taskStore.close();
+      if (request.stores === undefined) await taskStore.close();
     }
     for (const tenant of tasks) {
       for (const { change, task } of tenant.applied) {
@@ -298,6 +316,7 @@ export async function executeRun(request: ExecuteRunRequest): Promise<ExecutedRu
         ...(request.report !== undefined ? { report: request.report } : {}),
         ...(request.recipient !== undefined ? { recipient: request.recipient } : {}),
         ...(request.resend ? { resend: true } : {}),
+        ...(request.stores !== undefined ? { ledger: request.stores.ledger } : {}),
       });
     } finally {
       // The manifests are written even when delivery failed: they then say what was not sent.
@@ -382,8 +401,8 @@ export async function executeRun(request: ExecuteRunRequest): Promise<ExecutedRu
       status: outcome.status,
       durationMs: elapsed(started),
     });
-    history?.finish(request.runId, { ...outcome, finishedAt: request.now().toISOString() });
-    history?.close();
+    await history?.finish(request.runId, { ...outcome, finishedAt: request.now().toISOString() });
+    if (request.stores === undefined) await history?.close();
     audit.flush?.();
   }
 }

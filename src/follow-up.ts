@@ -11,6 +11,7 @@ import {
   snapshotOf,
 } from "./core/follow-up/since-last-report.js";
 import { planTasks, type TaskChange } from "./core/follow-up/tasks.js";
+import type { StateStores } from "./core/state-stores.js";
 import type { TenantReports } from "./run.js";
 
 // The follow-up step: once the gate has passed, each tenant's findings at or above its
@@ -29,18 +30,19 @@ export interface TenantTasks {
  * Creates, refreshes, resolves and reopens each tenant's tasks, logging every change as the run
  * `runId`, and keeps the snapshot its next period's "Since last report" compares with.
  */
-export function followUp(
+export async function followUp(
   store: FollowUpStore,
   config: Pick<Config, "tenants">,
   composed: readonly TenantReports[],
   runId: string,
   at: string,
-): TenantTasks[] {
+): Promise<TenantTasks[]> {
   const actor = `run:${runId}`;
-  return composed.map(({ model, intelligence, reports }) => {
+  const done: TenantTasks[] = [];
+  for (const { model, intelligence, reports } of composed) {
     const tenant = model.tenant.id;
     const minSeverity = config.tenants.find((t) => t.id === tenant)?.tasks.minSeverity ?? "high";
-    const applied = store.sync(
+    const applied = await store.sync(
       tenant,
       (existing) =>
         planTasks({
@@ -56,12 +58,13 @@ export function followUp(
     );
     // A run limited to one report saw only part of the batch: it must not stand for the period.
     if (complete(config, tenant, reports.length))
-      store.saveSnapshot(tenant, snapshotOf(intelligence, reports, runId, at));
-    const open = store
-      .list(tenant)
-      .filter((t) => t.status === "open" || t.status === "doing").length;
-    return { tenant, applied, open };
-  });
+      await store.saveSnapshot(tenant, snapshotOf(intelligence, reports, runId, at));
+    const open = (await store.list(tenant)).filter(
+      (t) => t.status === "open" || t.status === "doing",
+    ).length;
+    done.push({ tenant, applied, open });
+  }
+  return done;
 }
 
 function complete(config: Pick<Config, "tenants">, tenant: string, reports: number): boolean {
@@ -71,35 +74,44 @@ function complete(config: Pick<Config, "tenants">, tenant: string, reports: numb
 
 /**
  * Each tenant's history for `period`'s reports: the previous period's snapshot and the tasks on
- * record. Reading never creates the state database: a workspace without one has no history.
+ * record, from the given stores or the workspace's state database file. Reading never creates
+ * that file: a workspace without one has no history.
  */
 export async function readHistories(
-  stateFile: string,
+  from: string | Pick<StateStores, "followUp" | "annotations">,
   tenants: readonly string[],
   period: string,
 ): Promise<Map<string, ReportHistory>> {
-  if (!existsSync(stateFile)) return new Map();
+  if (typeof from !== "string") return await historiesOf(from, tenants, period);
+  if (!existsSync(from)) return new Map();
   const { openFollowUpStore } = await import("./adapters/store/follow-up-store.js");
   const { openAnnotationStore } = await import("./adapters/store/session-store.js");
-  const store = openFollowUpStore(stateFile);
-  const notes = openAnnotationStore(stateFile);
+  const followUp = openFollowUpStore(from);
+  const annotations = openAnnotationStore(from);
   try {
-    return new Map(
-      tenants.map((tenant) => {
-        const before = previousPeriod(period);
-        const previous = store.snapshot(tenant, before);
-        const history: ReportHistory = {
-          tasks: store.list(tenant),
-          annotations: notes.list(tenant, { period: before }),
-          ...(previous !== undefined ? { previous } : {}),
-        };
-        return [tenant, history];
-      }),
-    );
+    return await historiesOf({ followUp, annotations }, tenants, period);
   } finally {
-    store.close();
-    notes.close();
+    followUp.close();
+    annotations.close();
   }
+}
+
+async function historiesOf(
+  stores: Pick<StateStores, "followUp" | "annotations">,
+  tenants: readonly string[],
+  period: string,
+): Promise<Map<string, ReportHistory>> {
+  const before = previousPeriod(period);
+  const histories = new Map<string, ReportHistory>();
+  for (const tenant of tenants) {
+    const previous = await stores.followUp.snapshot(tenant, before);
+    histories.set(tenant, {
+      tasks: await stores.followUp.list(tenant),
+      annotations: await stores.annotations.list(tenant, { period: before }),
+      ...(previous !== undefined ? { previous } : {}),
+    });
+  }
+  return histories;
 }
 
 /** The workspace's state database file. */

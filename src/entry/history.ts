@@ -64,8 +64,11 @@ export function formatHistory(runs: readonly RunRecord[]): string {
   return `${[line(header), ...rows.map(line)].join("\n")}\n`;
 }
 
-function findRun(history: import("../core/history/ports.js").RunHistory, runId: string): RunRecord {
-  const run = history.find(runId);
+async function findRun(
+  history: import("../core/history/ports.js").RunHistory,
+  runId: string,
+): Promise<RunRecord> {
+  const run = await history.find(runId);
   if (run === undefined) {
     throw new InputError([
       problem(
@@ -82,7 +85,7 @@ function findRun(history: import("../core/history/ports.js").RunHistory, runId: 
 /** A run's record, then each tenant's manifest and deliveries as the archive holds them. */
 export function showRun(workspace: string, env: Env, runId: string): Promise<string> {
   return withHistory(workspace, env, async (history, config) => {
-    const run = findRun(history, runId);
+    const run = await findRun(history, runId);
     const lines = [
       `run ${run.runId}: ${run.status}, gate ${run.validation}`,
       `  period ${run.period}; tenants ${run.tenants.join(", ")}; ${run.reports} report(s)`,
@@ -122,7 +125,7 @@ export function verifyRun(
   runId: string,
 ): Promise<{ ok: boolean; text: string }> {
   return withHistory(workspace, env, async (history, config) => {
-    const run = findRun(history, runId);
+    const run = await findRun(history, runId);
     if (run.manifests.length === 0) {
       return {
         ok: false,

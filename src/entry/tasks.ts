@@ -16,16 +16,16 @@ type Env = Readonly<Record<string, string | undefined>>;
 async function withTasks<T>(
   workspace: string,
   env: Env,
-  use: (store: FollowUpStore | undefined, config: Config) => T,
+  use: (store: FollowUpStore | undefined, config: Config) => Promise<T>,
 ): Promise<T> {
   const config = await loadWorkspaceConfig(workspace, env);
   const file = path.join(workspace, config.stateDir, "state.sqlite");
   // Reading must not create the state database: no run yet means no task yet.
-  if (!existsSync(file)) return use(undefined, config);
+  if (!existsSync(file)) return await use(undefined, config);
   const { openFollowUpStore } = await import("../adapters/store/follow-up-store.js");
   const store = openFollowUpStore(file);
   try {
-    return use(store, config);
+    return await use(store, config);
   } finally {
     store.close();
   }
@@ -61,15 +61,16 @@ export function listTasks(
         `use one of: ${TASK_STATUSES.join(", ")}`,
       ),
     ]);
-  return withTasks(workspace, env, (store, config) =>
-    tenantsOf(config, filter.tenant).flatMap((tenant) =>
-      (store?.list(tenant) ?? []).filter(
-        (t) =>
-          (filter.status === undefined || t.status === filter.status) &&
-          (filter.owner === undefined || t.owner === filter.owner),
-      ),
-    ),
-  );
+  return withTasks(workspace, env, async (store, config) => {
+    const tasks: Task[] = [];
+    for (const tenant of tenantsOf(config, filter.tenant))
+      tasks.push(...((await store?.list(tenant)) ?? []));
+    return tasks.filter(
+      (t) =>
+        (filter.status === undefined || t.status === filter.status) &&
+        (filter.owner === undefined || t.owner === filter.owner),
+    );
+  });
 }
 
 /** Tasks as a table: id, status, severity, due date, owner and title. */
@@ -145,12 +146,19 @@ export async function showTask(
     ]);
   const actor = request.by ?? env.EXEC_INTEL_ACTOR ?? env.USER ?? "cli";
   const at = request.now().toISOString();
-  const shown = await withTasks(workspace, env, (store, config) => {
+  const shown = await withTasks(workspace, env, async (store, config) => {
     const { tenant, id } = taskRef(config, request.ref, request.tenant);
-    const before = store?.find(tenant, id);
+    const before = await store?.find(tenant, id);
     const found =
       request.status !== undefined
-        ? store?.setStatus(tenant, id, request.status as PersonStatus, actor, at, request.note)
+        ? await store?.setStatus(
+            tenant,
+            id,
+            request.status as PersonStatus,
+            actor,
+            at,
+            request.note,
+          )
         : before;
     if (store === undefined || found === undefined)
       throw new InputError([
@@ -166,7 +174,7 @@ export async function showTask(
       tenant,
       moved: before !== undefined && before.status !== found.status,
       task: found,
-      events: store.events(tenant, found.id),
+      events: await store.events(tenant, found.id),
     };
   });
   const { config, tenant, moved, task, events } = shown;
@@ -205,7 +213,7 @@ async function linksOf(
   const history = openRunHistory(path.join(workspace, config.stateDir, "state.sqlite"));
   try {
     const archive = await openArchive(config, workspace, env);
-    for (const run of history.list(500)) {
+    for (const run of await history.list(500)) {
       for (const ref of run.manifests.filter((m) => m.tenant === task.tenant)) {
         const bytes = await archive.get(ref.key);
         if (bytes === undefined) continue;

@@ -6,7 +6,7 @@ import type { RunManifest } from "../core/archive/manifest.js";
 import type { Archive } from "../core/archive/ports.js";
 import type { Config } from "../core/config.js";
 import { accessOf, isUser, normaliseEmail, type TenantAccess } from "../core/dashboard/access.js";
-import type { AnnotationStore, SessionStore } from "../core/dashboard/ports.js";
+import type { Annotation, AnnotationStore, SessionStore } from "../core/dashboard/ports.js";
 import type { DeliveryRow } from "../core/deliver/ports.js";
 import type { FollowUpStore } from "../core/follow-up/ports.js";
 import type { PeriodSnapshot } from "../core/follow-up/since-last-report.js";
@@ -118,7 +118,12 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
     // The answer is the same for strangers, so the form does not tell who receives reports.
     if (/^[^\s@]+@[^\s@]+$/.test(email) && isUser(deps.config, email)) {
       const token = newSecret();
-      deps.sessions.issue(hashSecret(token), email, iso(), iso((deps.linkMinutes ?? 15) * 60_000));
+      await deps.sessions.issue(
+        hashSecret(token),
+        email,
+        iso(),
+        iso((deps.linkMinutes ?? 15) * 60_000),
+      );
       const tenant = accessOf(deps.config, email)[0]?.tenant ?? "";
       await deps.sendSignInLink(email, `${deps.origin}/auth?token=${token}`, tenant);
     }
@@ -145,7 +150,7 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
   app.post("/auth", async (c) => {
     const form = await c.req.parseBody();
     const token = typeof form.token === "string" ? form.token : "";
-    const email = token === "" ? undefined : deps.sessions.redeem(hashSecret(token), iso());
+    const email = token === "" ? undefined : await deps.sessions.redeem(hashSecret(token), iso());
     if (email === undefined)
       return c.html(
         page(
@@ -156,7 +161,7 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
       );
     const session = newSecret();
     const days = deps.sessionDays ?? 7;
-    deps.sessions.startSession(hashSecret(session), email, iso(), iso(days * 86_400_000));
+    await deps.sessions.startSession(hashSecret(session), email, iso(), iso(days * 86_400_000));
     setCookie(c, SESSION_COOKIE, session, {
       httpOnly: true,
       sameSite: "Lax",
@@ -171,7 +176,7 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
   app.use("*", async (c, next) => {
     const secret = getCookie(c, SESSION_COOKIE);
     const email =
-      secret === undefined ? undefined : deps.sessions.session(hashSecret(secret), iso());
+      secret === undefined ? undefined : await deps.sessions.session(hashSecret(secret), iso());
     if (secret === undefined || email === undefined) {
       return c.req.method === "GET" ? c.redirect("/sign-in", 303) : c.text("Sign in first", 401);
     }
@@ -195,8 +200,8 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
   const notFound = (c: Context<Env>) =>
     c.html(page("Not found", "<p>There is nothing here for you.</p>", user(c)), 404);
 
-  app.post("/sign-out", (c) => {
-    deps.sessions.endSession(hashSecret(c.get("sessionSecret")));
+  app.post("/sign-out", async (c) => {
+    await deps.sessions.endSession(hashSecret(c.get("sessionSecret")));
     deleteCookie(c, SESSION_COOKIE, { path: "/", secure, httpOnly: true, sameSite: "Lax" });
     return c.redirect("/sign-in", 303);
   });
@@ -228,7 +233,7 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
       report.keys.json === undefined
         ? undefined
         : await reader.json<ReportDocument>(report.keys.json);
-    const notes = deps.annotations.list(access.tenant, {
+    const notes = await deps.annotations.list(access.tenant, {
       period: report.period,
       role: report.role,
     });
@@ -281,7 +286,7 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
         : undefined;
     if (text === "" || text.length > 4000)
       return c.text("Write a note of 1 to 4,000 characters", 400);
-    deps.annotations.add({
+    await deps.annotations.add({
       tenant: found.access.tenant,
       period: found.report.period,
       role: found.report.role,
@@ -297,11 +302,13 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
     );
   });
 
-  app.get("/t/:tenant/tasks", (c) => {
+  app.get("/t/:tenant/tasks", async (c) => {
     const access = accessTo(c, c.req.param("tenant"));
     if (access === undefined) return notFound(c);
     const filter = { owner: c.req.query("owner"), entity: c.req.query("entity") };
-    const visible = deps.followUp.list(access.tenant).filter((t) => access.roles.includes(t.owner));
+    const visible = (await deps.followUp.list(access.tenant)).filter((t) =>
+      access.roles.includes(t.owner),
+    );
     const shown = visible.filter(
       (t) =>
         (filter.owner === undefined || filter.owner === "" || t.owner === filter.owner) &&
@@ -319,7 +326,7 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
   app.post("/t/:tenant/tasks/:id", async (c) => {
     const access = accessTo(c, c.req.param("tenant"));
     const task =
-      access === undefined ? undefined : deps.followUp.find(access.tenant, c.req.param("id"));
+      access === undefined ? undefined : await deps.followUp.find(access.tenant, c.req.param("id"));
     if (access === undefined || task === undefined || !access.roles.includes(task.owner))
       return notFound(c);
     const form = await c.req.parseBody();
@@ -327,7 +334,14 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
       ? (form.status as (typeof PERSON_STATUSES)[number])
       : undefined;
     if (status === undefined) return c.text(`Choose one of: ${PERSON_STATUSES.join(", ")}`, 400);
-    deps.followUp.setStatus(access.tenant, task.id, status, c.get("email"), iso(), "dashboard");
+    await deps.followUp.setStatus(
+      access.tenant,
+      task.id,
+      status,
+      c.get("email"),
+      iso(),
+      "dashboard",
+    );
     return c.redirect(`/t/${access.tenant}/tasks#${task.id}`, 303);
   });
 
@@ -412,7 +426,7 @@ async function kpiTiles(
   const latest = reports[0]?.period;
   if (latest === undefined) return [];
   const { formatValue } = await import("../core/reports/compose.js");
-  const snapshots = trendsOf(deps.followUp, access.tenant);
+  const snapshots = await trendsOf(deps.followUp, access.tenant);
   const seen = new Set<string>();
   const tiles: Tile[] = [];
   for (const report of reports.filter((r) => r.period === latest)) {
@@ -447,13 +461,13 @@ const trendCache = new WeakMap<
 >();
 
 /** The tenant's period snapshots, parsed once per set of runs that recorded them. */
-function trendsOf(store: FollowUpStore, tenant: string): PeriodSnapshot[] {
+async function trendsOf(store: FollowUpStore, tenant: string): Promise<PeriodSnapshot[]> {
   const byTenant = trendCache.get(store) ?? new Map();
   trendCache.set(store, byTenant);
-  const stamp = store.snapshotStamp(tenant);
+  const stamp = await store.snapshotStamp(tenant);
   const known = byTenant.get(tenant);
   if (known !== undefined && known.stamp === stamp) return known.snapshots;
-  const snapshots = store.snapshots(tenant);
+  const snapshots = await store.snapshots(tenant);
   byTenant.set(tenant, { stamp, snapshots });
   return snapshots;
 }
@@ -516,7 +530,7 @@ function reportPage(
   access: TenantAccess,
   report: ArchivedReport,
   document: ReportDocument | undefined,
-  notes: ReturnType<AnnotationStore["list"]>,
+  notes: readonly Annotation[],
   csrf: string,
 ): string {
   const base = `/t/${esc(access.tenant)}/r/${esc(report.period)}/${esc(report.role)}`;
@@ -548,7 +562,7 @@ function reportPage(
   ].join("\n");
 }
 
-function notesCount(notes: ReturnType<AnnotationStore["list"]>, section: string): string {
+function notesCount(notes: readonly Annotation[], section: string): string {
   const n = notes.filter((note) => note.section === section).length;
   return n === 0 ? "" : ` <span class="muted">(${n} note${n === 1 ? "" : "s"})</span>`;
 }

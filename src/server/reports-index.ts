@@ -75,7 +75,7 @@ export async function manifestsOf(
   limit = 500,
 ): Promise<RunManifest[]> {
   const manifests: RunManifest[] = [];
-  for (const run of history.list(limit)) {
+  for (const run of await history.list(limit)) {
     for (const ref of run.manifests.filter((m) => m.tenant === tenant)) {
       const manifest = await reader.json<RunManifest>(ref.key);
       if (manifest !== undefined) manifests.push(manifest);

@@ -2,6 +2,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openFollowUpStore } from "../../src/adapters/store/follow-up-store.js";
+import type { Synchronous } from "../../src/core/awaitable.js";
 import type { FollowUpStore } from "../../src/core/follow-up/ports.js";
 import type { TaskContent } from "../../src/core/follow-up/tasks.js";
 import { makeTempDir } from "../helpers/cli.js";
@@ -26,7 +27,7 @@ const content = (fingerprint: string, extra: Partial<TaskContent> = {}): TaskCon
 let dir: string;
 let cleanup: () => Promise<void>;
 let file: string;
-let store: FollowUpStore;
+let store: Synchronous<FollowUpStore>;
 
 beforeEach(async () => {
   ({ dir, cleanup } = await makeTempDir());

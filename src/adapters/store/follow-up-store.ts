@@ -1,3 +1,4 @@
+import type { Synchronous } from "../../core/awaitable.js";
 import type {
   AppliedChange,
   FollowUpStore,
@@ -36,7 +37,7 @@ interface StoredEvent {
 }
 
 /** Opens the follow-up store (tasks and period snapshots) in the workspace's state database (`state.sqlite`). */
-export function openFollowUpStore(file: string): FollowUpStore {
+export function openFollowUpStore(file: string): Synchronous<FollowUpStore> {
   const db = openStateDatabase(file);
   const all = db.prepare<{ tenant: string }, StoredTask>(
     "SELECT * FROM tasks WHERE tenant = @tenant ORDER BY number",
@@ -105,7 +106,7 @@ export function openFollowUpStore(file: string): FollowUpStore {
     log.run({ tenant, number, ...event, from: change.from, to: change.status });
   };
 
-  const sync: FollowUpStore["sync"] = (tenant, plan, actor, at) =>
+  const sync: Synchronous<FollowUpStore>["sync"] = (tenant, plan, actor, at) =>
     db
       .transaction(() => {
         const existing = all.all({ tenant }).map(toTask);

@@ -1,3 +1,4 @@
+import type { Synchronous } from "../../core/awaitable.js";
 import type { ManifestRef, RunHistory, RunRecord, RunStatus } from "../../core/history/ports.js";
 import { openStateDatabase } from "./state-database.js";
 
@@ -18,7 +19,7 @@ interface StoredRun {
 }
 
 /** Opens the run history in the workspace's state database (`state.sqlite`). */
-export function openRunHistory(file: string): RunHistory {
+export function openRunHistory(file: string): Synchronous<RunHistory> {
   const db = openStateDatabase(file);
   const insert = db.prepare(
     `INSERT INTO runs (run_id, started_at, period, tenants, status, validation, log_file)

@@ -1,3 +1,4 @@
+import type { Synchronous } from "../../core/awaitable.js";
 import type { Annotation, AnnotationStore, SessionStore } from "../../core/dashboard/ports.js";
 import { openStateDatabase } from "./state-database.js";
 
@@ -6,7 +7,7 @@ import { openStateDatabase } from "./state-database.js";
 // so two clicks on the same link cannot both sign in.
 
 /** Opens the session store in the state database at `file`. */
-export function openSessionStore(file: string): SessionStore {
+export function openSessionStore(file: string): Synchronous<SessionStore> {
   const db = openStateDatabase(file);
   const insertToken = db.prepare(
     `INSERT INTO sign_in_tokens (token_hash, email, created_at, expires_at)
@@ -56,7 +57,7 @@ interface StoredAnnotation {
 }
 
 /** Opens the annotation store in the state database at `file`. */
-export function openAnnotationStore(file: string): AnnotationStore {
+export function openAnnotationStore(file: string): Synchronous<AnnotationStore> {
   const db = openStateDatabase(file);
   const insert = db.prepare<Omit<StoredAnnotation, "id">, StoredAnnotation>(
     `INSERT INTO annotations (tenant, period, role, section, author, via, text, at)

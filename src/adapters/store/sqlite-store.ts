@@ -1,9 +1,12 @@
 import type Database from "better-sqlite3";
+import type { Synchronous } from "../../core/awaitable.js";
 import type {
   DeliveryKey,
   DeliveryLedger,
   DeliveryRow,
   DeliveryState,
+  MailEvent,
+  MailEventKind,
 } from "../../core/deliver/ports.js";
 import { openStateDatabase } from "./state-database.js";
 
@@ -26,7 +29,7 @@ export interface DeliveryEvent extends DeliveryKey {
 }
 
 /** The SQLite ledger: the port plus read access to the event log for audits and tests. */
-export interface SqliteDeliveryLedger extends DeliveryLedger {
+export interface SqliteDeliveryLedger extends Synchronous<DeliveryLedger> {
   /** Every event for the matching keys, oldest first. */
   events(filter?: Partial<DeliveryKey>): DeliveryEvent[];
 }
@@ -53,6 +56,9 @@ interface StoredRow {
   error: string | null;
   run_id: string;
   updated_at: string;
+  mail_event: MailEventKind | null;
+  mail_event_detail: string | null;
+  mail_event_at: string | null;
 }
 
 /** The columns a transition may change; `state` and `updated_at` always change. */
@@ -100,6 +106,13 @@ export function openSqliteLedger(file: string): SqliteDeliveryLedger {
        message_id = @message_id, provider_message_id = @provider_message_id, error = @error,
        run_id = @run_id, updated_at = @updated_at
      WHERE ${KEY_MATCH} AND state = @was`,
+  );
+  const byProviderId = db.prepare<{ id: string }, StoredRow>(
+    "SELECT * FROM deliveries WHERE provider_message_id = @id",
+  );
+  const setMailEvent = db.prepare(
+    `UPDATE deliveries SET mail_event = @kind, mail_event_detail = @detail, mail_event_at = @at
+     WHERE ${KEY_MATCH}`,
   );
   const sendingRows = db.prepare<[], StoredRow>(
     "SELECT * FROM deliveries WHERE state = 'sending' ORDER BY tenant, period, report, recipient",
@@ -187,6 +200,17 @@ export function openSqliteLedger(file: string): SqliteDeliveryLedger {
     transition(key, isIn("sent", "failed", "uncertain"), change, "reset for resend");
   });
 
+  const recordMailEvent = db.transaction((event: MailEvent): DeliveryRow | undefined => {
+    const row = byProviderId.get({ id: event.providerMessageId });
+    if (row === undefined) return undefined;
+    // Providers may deliver events late and out of order: an older event never hides a newer one.
+    if (row.mail_event_at === null || row.mail_event_at <= event.at) {
+      setMailEvent.run({ ...keyOf(row), kind: event.kind, detail: event.detail, at: event.at });
+    }
+    logEvent({ ...row, updated_at: event.at }, row.state, `${event.kind}: ${event.detail}`);
+    return toDeliveryRow(existing(row));
+  });
+
   return {
     plan: (keys, runId, now) => plan.immediate(keys, runId, now.toISOString()),
     recoverInterrupted: (now) => recoverInterrupted.immediate(now.toISOString()),
@@ -219,6 +243,7 @@ export function openSqliteLedger(file: string): SqliteDeliveryLedger {
       transition.immediate(key, releasable, change, reason);
     },
     reset: (key, now) => reset.immediate(key, now.toISOString()),
+    recordMailEvent: (event) => recordMailEvent.immediate(event),
     rows: (filter) =>
       queryByKey<StoredRow>(db, "deliveries", filter, "tenant, period, report, recipient").map(
         toDeliveryRow,
@@ -269,6 +294,15 @@ function toDeliveryRow(row: StoredRow): DeliveryRow {
     ...(row.error === null ? {} : { error: row.error }),
     runId: row.run_id,
     updatedAt: row.updated_at,
+    ...(row.mail_event === null
+      ? {}
+      : {
+          mailEvent: {
+            kind: row.mail_event,
+            detail: row.mail_event_detail ?? "",
+            at: row.mail_event_at ?? row.updated_at,
+          },
+        }),
   };
 }
 

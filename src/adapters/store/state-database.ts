@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 
 // The workspace's state database (`<stateDir>/state.sqlite`): the delivery ledger, the run
 // history, the git scan cache, the tasks, the period snapshots, the dashboard's sign-in
-// tokens and sessions and the annotations live in one file with one schema version, so one
+// tokens and sessions, the annotations and the scheduler's claims live in one file with one schema version, so one
 // migration list keeps them in step.
 
 // Index i migrates user_version i to i + 1.
@@ -125,6 +125,28 @@ const MIGRATIONS: readonly string[] = [
      at TEXT NOT NULL
    );
    CREATE INDEX annotations_by_report ON annotations (tenant, period, role, id);`,
+  `ALTER TABLE deliveries ADD COLUMN mail_event TEXT;
+   ALTER TABLE deliveries ADD COLUMN mail_event_detail TEXT;
+   ALTER TABLE deliveries ADD COLUMN mail_event_at TEXT;
+   CREATE INDEX deliveries_by_provider_id ON deliveries (provider_message_id)
+     WHERE provider_message_id IS NOT NULL;
+   CREATE TABLE schedule_marks (
+     tenant TEXT PRIMARY KEY,
+     since TEXT NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE scheduled_runs (
+     tenant TEXT NOT NULL,
+     period TEXT NOT NULL,
+     slot TEXT NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('running', 'waiting', 'done', 'stopped')),
+     owner TEXT NOT NULL,
+     lease_until TEXT NOT NULL,
+     attempts INTEGER NOT NULL CHECK (attempts > 0),
+     next_attempt_at TEXT,
+     detail TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     PRIMARY KEY (tenant, period)
+   ) WITHOUT ROWID;`,
 ];
 
 /** Version written to `PRAGMA user_version`: the number of migrations applied. */

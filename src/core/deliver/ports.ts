@@ -1,3 +1,5 @@
+import type { Awaitable } from "../awaitable.js";
+
 // The delivery ports: a transport sends one message, a ledger remembers every (tenant, period,
 // report, recipient) so that a re-run sends only what is not yet sent.
 
@@ -64,22 +66,41 @@ export interface DeliveryRow extends DeliveryKey {
   error?: string;
   runId: string;
   updatedAt: string;
+  /** The provider's latest word on the sent message, if any. */
+  mailEvent?: { kind: MailEventKind; detail: string; at: string };
 }
 
-/** The per-recipient delivery ledger (SQLite by default). */
+/** What the mail provider later said about a sent message (SES events). */
+export type MailEventKind = "delivered" | "bounced" | "complained" | "rejected" | "delayed";
+
+/** One provider event about a sent message, matched by the provider's message id. */
+export interface MailEvent {
+  providerMessageId: string;
+  kind: MailEventKind;
+  /** E.g. the bounce type and diagnostic; never message content. */
+  detail: string;
+  at: string;
+}
+
+/** The per-recipient delivery ledger (SQLite by default, DynamoDB on AWS). */
 export interface DeliveryLedger {
   /** Inserts pending rows for keys not yet known (idempotent); returns all rows for these keys. */
-  plan(keys: DeliveryKey[], runId: string, now: Date): DeliveryRow[];
+  plan(keys: DeliveryKey[], runId: string, now: Date): Awaitable<DeliveryRow[]>;
   /** Rows left in `sending` by a crashed run become `uncertain`; returns them. */
-  recoverInterrupted(now: Date): DeliveryRow[];
+  recoverInterrupted(now: Date): Awaitable<DeliveryRow[]>;
   /** Atomically pending|uncertain|failed(transient) → sending(attempt+1); false if someone else has it or it is sent. */
-  claim(key: DeliveryKey, runId: string, messageId: string, now: Date): boolean;
-  markSent(key: DeliveryKey, providerMessageId: string, now: Date): void;
-  markFailed(key: DeliveryKey, permanent: boolean, reason: string, now: Date): void;
+  claim(key: DeliveryKey, runId: string, messageId: string, now: Date): Awaitable<boolean>;
+  markSent(key: DeliveryKey, providerMessageId: string, now: Date): Awaitable<void>;
+  markFailed(key: DeliveryKey, permanent: boolean, reason: string, now: Date): Awaitable<void>;
   /** Back to pending (account-level stop, or a transient failure to retry next run). */
-  release(key: DeliveryKey, reason: string, now: Date): void;
+  release(key: DeliveryKey, reason: string, now: Date): Awaitable<void>;
   /** Forced resend: sent/failed → pending. */
-  reset(key: DeliveryKey, now: Date): void;
-  rows(filter?: Partial<DeliveryKey>): DeliveryRow[];
-  close(): void;
+  reset(key: DeliveryKey, now: Date): Awaitable<void>;
+  /**
+   * Records a provider event on the row sent under that provider message id (state unchanged;
+   * the latest event shows as `mailEvent`); returns the row, or undefined for an unknown id.
+   */
+  recordMailEvent(event: MailEvent): Awaitable<DeliveryRow | undefined>;
+  rows(filter?: Partial<DeliveryKey>): Awaitable<DeliveryRow[]>;
+  close(): Awaitable<void>;
 }

@@ -1,3 +1,4 @@
+import type { Awaitable } from "../awaitable.js";
 import type { PeriodSnapshot } from "./since-last-report.js";
 import type { PERSON_STATUSES, Task, TaskChange, TaskStatus } from "./tasks.js";
 
@@ -34,8 +35,8 @@ export interface AppliedChange {
 
 /** Where tasks and snapshots live. Every method is scoped to one tenant: no call reads another's. */
 export interface FollowUpStore {
-  list(tenant: string): Task[];
-  find(tenant: string, id: string): Task | undefined;
+  list(tenant: string): Awaitable<Task[]>;
+  find(tenant: string, id: string): Awaitable<Task | undefined>;
   /**
    * Plans against the tasks on record and applies the plan in one transaction, so a person's
    * change made meanwhile is never overwritten; logs each change. Returns each change with the
@@ -46,7 +47,7 @@ export interface FollowUpStore {
     plan: (existing: readonly Task[]) => TaskChange[],
     actor: string,
     at: string,
-  ): AppliedChange[];
+  ): Awaitable<AppliedChange[]>;
   /** A person's status change, logged; undefined when the tenant has no such task. */
   setStatus(
     tenant: string,
@@ -55,16 +56,16 @@ export interface FollowUpStore {
     actor: string,
     at: string,
     note?: string,
-  ): Task | undefined;
+  ): Awaitable<Task | undefined>;
   /** The change log, oldest first: of one task, or of every task of the tenant. */
-  events(tenant: string, id?: string): TaskEvent[];
+  events(tenant: string, id?: string): Awaitable<TaskEvent[]>;
   /** Keeps a gated run's snapshot of its period, replacing an earlier run's of the same period. */
-  saveSnapshot(tenant: string, snapshot: PeriodSnapshot): void;
+  saveSnapshot(tenant: string, snapshot: PeriodSnapshot): Awaitable<void>;
   /** The snapshot of a period, if a gated run recorded one. */
-  snapshot(tenant: string, period: string): PeriodSnapshot | undefined;
+  snapshot(tenant: string, period: string): Awaitable<PeriodSnapshot | undefined>;
   /** Every period's snapshot of the tenant, oldest period first (the dashboard's trends). */
-  snapshots(tenant: string): PeriodSnapshot[];
+  snapshots(tenant: string): Awaitable<PeriodSnapshot[]>;
   /** Which runs' snapshots the tenant has: changes whenever `snapshots` would (a cache key). */
-  snapshotStamp(tenant: string): string;
-  close(): void;
+  snapshotStamp(tenant: string): Awaitable<string>;
+  close(): Awaitable<void>;
 }

@@ -1,3 +1,5 @@
+import type { Awaitable } from "../awaitable.js";
+
 // The run history port: one row per run that got past collecting, so `exec-intel history` can list
 // what happened and `show`/`verify` can find each run's manifests.
 
@@ -32,14 +34,16 @@ export interface RunRecord {
 
 /** Where runs are recorded: started once, finished once. */
 export interface RunHistory {
-  start(run: Pick<RunRecord, "runId" | "startedAt" | "period" | "tenants" | "logFile">): void;
+  start(
+    run: Pick<RunRecord, "runId" | "startedAt" | "period" | "tenants" | "logFile">,
+  ): Awaitable<void>;
   finish(
     runId: string,
     outcome: Omit<RunRecord, "runId" | "startedAt" | "period" | "tenants" | "logFile">,
-  ): void;
+  ): Awaitable<void>;
   /** Newest first. */
-  list(limit?: number): RunRecord[];
+  list(limit?: number): Awaitable<RunRecord[]>;
   /** One run by id, by a unique prefix of its id, or `latest`. */
-  find(runIdOrPrefix: string): RunRecord | undefined;
-  close(): void;
+  find(runIdOrPrefix: string): Awaitable<RunRecord | undefined>;
+  close(): Awaitable<void>;
 }
