@@ -420,6 +420,57 @@ function replyToOf(
   return { name: base.name, email: replyAddress(base.email, key, secret) };
 }
 
+/** A short plain-text message the product sends about itself (a sign-in link, a schedule alert). */
+export interface Notice {
+  tenant: string;
+  /** What it is (`sign-in`, `schedule`) and which one (`magic-link`, `alert-2026-10`): the outbox folders and the SES tags. */
+  kind: string;
+  name: string;
+  to: string;
+  subject: string;
+  text: string;
+  now: Date;
+}
+
+/**
+ * Sends a notice through the workspace's transport (the outbox locally). Notices are not reports:
+ * they skip the gate and the ledger, and a failure is thrown for the caller to report.
+ */
+export async function sendNotice(
+  config: Config,
+  stateDir: string,
+  env: Readonly<Record<string, string | undefined>>,
+  notice: Notice,
+): Promise<void> {
+  const { default: MailComposer } = await import("nodemailer/lib/mail-composer");
+  const raw = await new MailComposer({
+    from: { name: config.transport.from.name, address: config.transport.from.email },
+    to: notice.to,
+    subject: notice.subject,
+    text: notice.text,
+    date: notice.now,
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  })
+    .compile()
+    .build();
+  const transport = await createTransport(config, stateDir, env);
+  try {
+    const result = await transport.send({
+      key: { tenant: notice.tenant, period: notice.kind, report: notice.name, recipient: notice.to },
+      raw,
+      from: config.transport.from.email,
+      to: [notice.to],
+      messageId: "",
+      tags: { tenant: notice.tenant, report: notice.kind, role: notice.name, run: notice.kind },
+    });
+    if (result.status !== "sent")
+      throw new Error(`the ${notice.kind} message to ${notice.to} was not sent: ${result.message}`);
+  } finally {
+    await transport.close();
+  }
+}
+
 /** The configured transport (outbox, SMTP or SES), ready to send. */
 export async function createTransport(
   config: Config,

@@ -1,5 +1,10 @@
 import { z } from "zod";
 import { type Problem, sortProblems } from "./errors.js";
+import {
+  checkTimeZone,
+  parseScheduleExpression,
+  ScheduleExpressionError,
+} from "./schedule/cron.js";
 import { GATE_IDS } from "./validate/types.js";
 import { type LocatedYaml, problemAt } from "./yaml-document.js";
 import { zodIssueToProblem } from "./zod-problems.js";
@@ -340,6 +345,59 @@ const tasksSchema = z
   .prefault({})
   .describe("Follow-up tasks made from findings");
 
+/** A schedule expression AWS EventBridge Scheduler would accept, checked with its own rules. */
+const scheduleExpression = z
+  .string()
+  .superRefine((text, ctx) => {
+    try {
+      parseScheduleExpression(text);
+    } catch (error) {
+      if (!(error instanceof ScheduleExpressionError)) throw error;
+      ctx.addIssue({ code: "custom", message: error.message });
+    }
+  });
+
+const ianaTimeZone = z.string().superRefine((zone, ctx) => {
+  try {
+    checkTimeZone(zone);
+  } catch (error) {
+    if (!(error instanceof ScheduleExpressionError)) throw error;
+    ctx.addIssue({ code: "custom", message: error.message });
+  }
+});
+
+const scheduleSchema = z
+  .strictObject({
+    cron: scheduleExpression.describe(
+      "When reports go out, as AWS EventBridge writes it: cron(Min Hour DayOfMonth Month DayOfWeek Year) or rate(N unit), e.g. cron(0 8 1 * ? *)",
+    ),
+    timezone: ianaTimeZone
+      .optional()
+      .describe("IANA time zone of the expression (default: the tenant's timezone)"),
+    requireFresh: z
+      .strictObject({
+        retryEveryHours: z
+          .number()
+          .positive()
+          .default(6)
+          .describe("How often to look again while a source does not cover the period"),
+        deadlineDays: z
+          .number()
+          .positive()
+          .default(5)
+          .describe("How long after the scheduled time to keep waiting"),
+        afterDeadline: z
+          .enum(["send-flagged", "alert-owner"])
+          .default("send-flagged")
+          .describe(
+            "send-flagged: send with the stale sources flagged; alert-owner: send nothing and email the tenant's owner (the dashboard.fullAccess roles)",
+          ),
+      })
+      .optional()
+      .describe("Send only once every source is fresh for the period (send when fresh)"),
+  })
+  .describe("The monthly run: each scheduled time reports on the month before it, once");
+
 const tenantSchema = z.strictObject({
   id: slug,
   name: z.string().min(1),
@@ -347,7 +405,7 @@ const tenantSchema = z.strictObject({
     .string()
     .regex(/^[A-Z]{3}$/)
     .default("USD"),
-  timezone: z.string().default("UTC"),
+  timezone: ianaTimeZone.default("UTC"),
   entities: z.array(entitySchema).min(1, "a tenant needs at least one entity"),
   roles: z.record(slug, roleSchema),
   sources: z.array(sourceSchema).default([]),
@@ -366,6 +424,7 @@ const tenantSchema = z.strictObject({
     })
     .prefault({})
     .describe("Who sees what in `exec-intel serve`"),
+  schedule: scheduleSchema.optional().describe("This tenant's schedule, instead of the workspace's"),
 });
 
 const transportSchema = z
@@ -549,9 +608,6 @@ const validationSchema = z
   })
   // prefault: the inner defaults fill an absent section, so each default is written once.
   .prefault({});
-const scheduleSchema = z
-  .strictObject({ cron: z.string().optional(), timezone: z.string().optional() })
-  .optional();
 
 const feedbackSchema = z
   .strictObject({
@@ -583,7 +639,9 @@ export const configSchema = z
     validation: validationSchema,
     archive: archiveSchema,
     log: logSchema,
-    schedule: scheduleSchema,
+    schedule: scheduleSchema
+      .optional()
+      .describe("The schedule of every tenant without its own (exec-intel schedule)"),
     feedback: feedbackSchema,
   })
   .refine((c) => c.feedback === undefined || c.transport.replyTo !== undefined, {

@@ -26,7 +26,7 @@ export async function dashboardDeps(
   );
   const { openSqliteLedger } = await import("../adapters/store/sqlite-store.js");
   const { openArchive } = await import("../archive.js");
-  const { createTransport } = await import("../deliver.js");
+  const { sendNotice } = await import("../deliver.js");
   const history = openRunHistory(file);
   const followUp = openFollowUpStore(file);
   const sessions = openSessionStore(file);
@@ -41,24 +41,16 @@ export async function dashboardDeps(
     sessions,
     annotations,
     deliveries: (tenant) => ledger.rows({ tenant }),
-    sendSignInLink: async (email, link, tenant) => {
-      const transport = await createTransport(config, stateDir, env);
-      try {
-        const raw = await signInMessage(config, email, link, now());
-        const result = await transport.send({
-          key: { tenant, period: "sign-in", report: "magic-link", recipient: email },
-          raw,
-          from: config.transport.from.email,
-          to: [email],
-          messageId: "",
-          tags: { tenant, report: "sign-in", role: "dashboard", run: "serve" },
-        });
-        if (result.status !== "sent")
-          throw new Error(`the sign-in link to ${email} was not sent: ${result.message}`);
-      } finally {
-        await transport.close();
-      }
-    },
+    sendSignInLink: (email, link, tenant) =>
+      sendNotice(config, stateDir, env, {
+        tenant,
+        kind: "sign-in",
+        name: "magic-link",
+        to: email,
+        subject: "Your exec-intel sign-in link",
+        text: `Sign in to the exec-intel dashboard:\n\n${link}\n\nThe link works once, for 15 minutes. If you did not ask for it, ignore this email.\n`,
+        now: now(),
+      }),
     now,
     origin,
   };
@@ -69,21 +61,6 @@ export async function dashboardDeps(
       for (const store of [history, followUp, sessions, annotations, ledger]) store.close();
     },
   };
-}
-
-async function signInMessage(config: Config, email: string, link: string, now: Date) {
-  const { default: MailComposer } = await import("nodemailer/lib/mail-composer");
-  return new MailComposer({
-    from: { name: config.transport.from.name, address: config.transport.from.email },
-    to: email,
-    subject: "Your exec-intel sign-in link",
-    text: `Sign in to the exec-intel dashboard:\n\n${link}\n\nThe link works once, for 15 minutes. If you did not ask for it, ignore this email.\n`,
-    date: now,
-    disableFileAccess: true,
-    disableUrlAccess: true,
-  })
-    .compile()
-    .build();
 }
 
 /** Starts the dashboard; resolves once it listens, with the address and a stop function. */
