@@ -178,7 +178,8 @@ async function deliverWith(
       `delivery: ${describe(row)} was left half-sent by an interrupted run (attempt ${row.attempts}); policy "${config.transport.uncertain}": ${config.transport.uncertain === "resend" ? "sending it again (the recipient may get it twice; the Message-ID is the same)" : "holding it for a person to check"}`,
     );
   };
-  for (const row of await ledger.recoverInterrupted(request.now())) logHalfSent(row);
+  const tenants = request.tenants.map((t) => t.tenant.id);
+  for (const row of await ledger.recoverInterrupted(request.now(), tenants)) logHalfSent(row);
   const planned = plan(request);
   const byKey = new Map(
     (
@@ -457,7 +458,12 @@ export async function sendNotice(
   const transport = await createTransport(config, stateDir, env);
   try {
     const result = await transport.send({
-      key: { tenant: notice.tenant, period: notice.kind, report: notice.name, recipient: notice.to },
+      key: {
+        tenant: notice.tenant,
+        period: notice.kind,
+        report: notice.name,
+        recipient: notice.to,
+      },
       raw,
       from: config.transport.from.email,
       to: [notice.to],

@@ -345,26 +345,22 @@ const tasksSchema = z
   .prefault({})
   .describe("Follow-up tasks made from findings");
 
-/** A schedule expression AWS EventBridge Scheduler would accept, checked with its own rules. */
-const scheduleExpression = z
-  .string()
-  .superRefine((text, ctx) => {
+/** A string `check` accepts; its ScheduleExpressionError message becomes the problem. */
+function scheduleString(check: (text: string) => unknown) {
+  return z.string().superRefine((text, ctx) => {
     try {
-      parseScheduleExpression(text);
+      check(text);
     } catch (error) {
       if (!(error instanceof ScheduleExpressionError)) throw error;
       ctx.addIssue({ code: "custom", message: error.message });
     }
   });
+}
 
-const ianaTimeZone = z.string().superRefine((zone, ctx) => {
-  try {
-    checkTimeZone(zone);
-  } catch (error) {
-    if (!(error instanceof ScheduleExpressionError)) throw error;
-    ctx.addIssue({ code: "custom", message: error.message });
-  }
-});
+/** A schedule expression AWS EventBridge Scheduler would accept, checked with its own rules. */
+const scheduleExpression = scheduleString(parseScheduleExpression);
+/** An IANA time zone this Node.js knows. */
+const ianaTimeZone = scheduleString(checkTimeZone);
 
 const scheduleSchema = z
   .strictObject({
@@ -424,7 +420,9 @@ const tenantSchema = z.strictObject({
     })
     .prefault({})
     .describe("Who sees what in `exec-intel serve`"),
-  schedule: scheduleSchema.optional().describe("This tenant's schedule, instead of the workspace's"),
+  schedule: scheduleSchema
+    .optional()
+    .describe("This tenant's schedule, instead of the workspace's"),
 });
 
 const transportSchema = z

@@ -1,8 +1,8 @@
-import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { isPeriod } from "../adapters/sources/values.js";
 import { formatProblem, InputError, type Problem, problem } from "../core/errors.js";
+import { newRunId } from "../run-id.js";
 import { formatModelSummary } from "./summary-text.js";
 import { readPackageVersion } from "./version.js";
 
@@ -585,11 +585,4 @@ async function reportGate(io: Io, gated: GatedBatch, mode: "text" | "json"): Pro
 
 function progress(io: Io, json: boolean): ((message: string) => void) | undefined {
   return io.isTty && !json ? (message) => io.stderr(`… ${message}\n`) : undefined;
-}
-
-function newRunId(now: Date): string {
-  return `${now
-    .toISOString()
-    .replace(/[-:]/g, "")
-    .replace(/\.\d+Z$/, "Z")}-${randomUUID().slice(0, 8)}`;
 }

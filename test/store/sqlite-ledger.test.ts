@@ -6,11 +6,11 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
-  IllegalTransitionError,
   openSqliteLedger,
   type SqliteDeliveryLedger,
 } from "../../src/adapters/store/sqlite-store.js";
 import { STATE_SCHEMA_VERSION } from "../../src/adapters/store/state-database.js";
+import { IllegalTransitionError } from "../../src/core/deliver/illegal-transition.js";
 import type { DeliveryKey, DeliveryState } from "../../src/core/deliver/ports.js";
 import { makeTempDir } from "../helpers/cli.js";
 import { ledgerKey } from "./keys.js";

@@ -42,7 +42,8 @@ export function acquireRunLock(stateDir: string, pid = process.pid): () => void 
   throw new RunLockedError(`could not take the delivery lock ${file}`);
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid exists on this machine. */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,5 +1,7 @@
 import type Database from "better-sqlite3";
 import type { Synchronous } from "../../core/awaitable.js";
+import { describeKey, keyOf } from "../../core/deliver/delivery-key.js";
+import { IllegalTransitionError } from "../../core/deliver/illegal-transition.js";
 import type {
   DeliveryKey,
   DeliveryLedger,
@@ -32,11 +34,6 @@ export interface DeliveryEvent extends DeliveryKey {
 export interface SqliteDeliveryLedger extends Synchronous<DeliveryLedger> {
   /** Every event for the matching keys, oldest first. */
   events(filter?: Partial<DeliveryKey>): DeliveryEvent[];
-}
-
-/** Thrown when a transition is asked of a row whose state does not allow it (a caller bug). */
-export class IllegalTransitionError extends Error {
-  override readonly name = "IllegalTransitionError";
 }
 
 const KEY_COLUMNS = ["tenant", "period", "report", "recipient"] as const;
@@ -179,8 +176,9 @@ export function openSqliteLedger(file: string): SqliteDeliveryLedger {
     },
   );
 
-  const recoverInterrupted = db.transaction((at: string): DeliveryRow[] =>
-    sendingRows.all().map((row) => {
+  const recoverInterrupted = db.transaction((at: string, tenants?: readonly string[]) =>
+    sendingRows.all().flatMap((row) => {
+      if (tenants !== undefined && !tenants.includes(row.tenant)) return [];
       const reason = `interrupted while sending attempt ${row.attempts}`;
       const change = { state: "uncertain" as const, error: reason, updated_at: at };
       return transition(row, isIn("sending"), change, reason);
@@ -213,7 +211,7 @@ export function openSqliteLedger(file: string): SqliteDeliveryLedger {
 
   return {
     plan: (keys, runId, now) => plan.immediate(keys, runId, now.toISOString()),
-    recoverInterrupted: (now) => recoverInterrupted.immediate(now.toISOString()),
+    recoverInterrupted: (now, tenants) => recoverInterrupted.immediate(now.toISOString(), tenants),
     claim: (key, runId, messageId, now) =>
       claim.immediate(key, runId, messageId, now.toISOString()),
     markSent(key, providerMessageId, now) {
@@ -269,14 +267,6 @@ function queryByKey<T>(
 
 function isIn(...states: DeliveryState[]): (row: StoredRow) => boolean {
   return (row) => states.includes(row.state);
-}
-
-function keyOf(key: DeliveryKey): DeliveryKey {
-  return { tenant: key.tenant, period: key.period, report: key.report, recipient: key.recipient };
-}
-
-function describeKey(key: DeliveryKey): string {
-  return `${key.tenant}/${key.period}/${key.report}/${key.recipient}`;
 }
 
 function describeState(row: StoredRow): string {

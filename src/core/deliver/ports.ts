@@ -86,8 +86,12 @@ export interface MailEvent {
 export interface DeliveryLedger {
   /** Inserts pending rows for keys not yet known (idempotent); returns all rows for these keys. */
   plan(keys: DeliveryKey[], runId: string, now: Date): Awaitable<DeliveryRow[]>;
-  /** Rows left in `sending` by a crashed run become `uncertain`; returns them. */
-  recoverInterrupted(now: Date): Awaitable<DeliveryRow[]>;
+  /**
+   * Rows left in `sending` by a crashed run become `uncertain`; returns them. Given tenants, only
+   * theirs: a run recovers what it is about to deliver, never a concurrent run's (a Lambda worker
+   * of another tenant) in-flight messages.
+   */
+  recoverInterrupted(now: Date, tenants?: readonly string[]): Awaitable<DeliveryRow[]>;
   /** Atomically pending|uncertain|failed(transient) → sending(attempt+1); false if someone else has it or it is sent. */
   claim(key: DeliveryKey, runId: string, messageId: string, now: Date): Awaitable<boolean>;
   markSent(key: DeliveryKey, providerMessageId: string, now: Date): Awaitable<void>;

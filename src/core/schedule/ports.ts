@@ -20,7 +20,10 @@ export type ScheduledRunState =
 export interface ScheduledRun {
   tenant: string;
   period: string;
-  /** The fire time (ISO) that made the period due. */
+  /**
+   * The fire time (ISO) that first made the period due; later claims keep it, since the
+   * send-when-fresh deadline counts from it.
+   */
   slot: string;
   state: ScheduledRunState;
   /** Who holds or last held it: `<host>:<pid>` locally, the request id on Lambda. */
