@@ -372,6 +372,14 @@ const scheduleSchema = z
       .describe("IANA time zone of the expression (default: the tenant's timezone)"),
     requireFresh: z
       .strictObject({
+        withinDays: z
+          .number()
+          .int()
+          .min(0)
+          .default(14)
+          .describe(
+            "A source covers the period when its latest record is at most this many days before the period's end",
+          ),
         retryEveryHours: z
           .number()
           .positive()
@@ -390,7 +398,7 @@ const scheduleSchema = z
           ),
       })
       .optional()
-      .describe("Send only once every source is fresh for the period (send when fresh)"),
+      .describe("Send only once every source covers the period (send when fresh)"),
   })
   .describe("The monthly run: each scheduled time reports on the month before it, once");
 

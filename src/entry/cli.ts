@@ -363,6 +363,60 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     });
 
   program
+    .command("schedule")
+    .description(
+      "run each tenant's schedule in the foreground: every due period once, whatever restarts or runs beside it",
+    )
+    .option("-w, --workspace <dir>", "workspace folder", ".")
+    .option("--once", "run what is due now, then exit (for a systemd timer or cron)")
+    .option("--status", "show each tenant's next slot and its scheduled runs, then exit")
+    .option("--json", "with --status or --once: print JSON on stdout")
+    .addOption(
+      new Option("--clock <iso>", "start the clock at this time (tests, what-if)").hideHelp(),
+    )
+    .action(
+      async (options: {
+        workspace: string;
+        once?: boolean;
+        status?: boolean;
+        json?: boolean;
+        clock?: string;
+      }) => {
+        const now = clockFrom(options.clock, io.now);
+        const json = options.json === true;
+        const { runScheduler, scheduleStatus, formatScheduleStatus } = await import(
+          "./schedule.js"
+        );
+        if (options.status === true) {
+          const status = await scheduleStatus(options.workspace, io.env, now());
+          io.stdout(json ? `${JSON.stringify(status, null, 2)}\n` : formatScheduleStatus(status));
+          return;
+        }
+        const stop = new AbortController();
+        const onSignal = () => stop.abort();
+        process.once("SIGINT", onSignal);
+        process.once("SIGTERM", onSignal);
+        try {
+          const passes = await runScheduler({
+            workspace: options.workspace,
+            env: io.env,
+            now,
+            toolVersion: readPackageVersion(),
+            once: options.once === true,
+            log: (line) => io.stderr(`${now().toISOString()} ${line}\n`),
+            signal: stop.signal,
+          });
+          const outcomes = passes.flatMap((p) => p.outcomes);
+          if (json) io.stdout(`${JSON.stringify(outcomes, null, 2)}\n`);
+          if (outcomes.some((o) => o.result === "stopped")) exitCode = EXIT.failure;
+        } finally {
+          process.removeListener("SIGINT", onSignal);
+          process.removeListener("SIGTERM", onSignal);
+        }
+      },
+    );
+
+  program
     .command("inbox")
     .description("attach replies to report emails (.eml files, or received by SMTP) as notes")
     .argument("[files...]", "reply messages as .eml files")
@@ -506,6 +560,23 @@ function handleError(error: unknown, io: Io): number {
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
   io.stderr(`internal error (a bug in exec-intel, not in your data): ${message}\n`);
   return EXIT.failure;
+}
+
+/** The clock: real time, or real time shifted to start at `--clock`. */
+function clockFrom(option: string | undefined, now: () => Date): () => Date {
+  if (option === undefined) return now;
+  const start = Date.parse(option);
+  if (Number.isNaN(start))
+    throw new InputError([
+      problem(
+        "--clock",
+        undefined,
+        `"${option}" is not a time`,
+        "write it like 2026-11-01T08:00:00Z",
+      ),
+    ]);
+  const offset = start - now().getTime();
+  return () => new Date(now().getTime() + offset);
 }
 
 function resolvePeriod(option: string | undefined, now: Date): string {

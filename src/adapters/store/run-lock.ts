@@ -22,7 +22,9 @@ export function acquireRunLock(stateDir: string, pid = process.pid): () => void 
       writeFileSync(file, `${pid}\n`, { flag: "wx" });
       return () => {
         try {
-          unlinkSync(file);
+          // Only our own lock: a nested holder in this process may have released it already,
+          // and another process may hold it now.
+          if (Number.parseInt(readFileSync(file, "utf8"), 10) === pid) unlinkSync(file);
         } catch {
           // Already gone: nothing to release.
         }

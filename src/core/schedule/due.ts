@@ -75,7 +75,8 @@ export type FreshnessDecision =
   | { action: "alert"; stale: string[] };
 
 /**
- * Send when fresh: run when every source is fresh (or the schedule does not ask); else wait and
+ * Send when fresh: run when every source covers the period, its latest record no more than
+ * `withinDays` before the period's end (or the schedule does not ask); else wait and
  * look again every `retryEveryHours` until `deadlineDays` after the slot; past the deadline, send
  * with the stale sources flagged or alert the owner, as configured.
  */
@@ -85,9 +86,16 @@ export function judgeFreshness(
   now: Date,
   freshness: readonly SourceFreshness[],
 ): FreshnessDecision {
-  const stale = freshness.filter((f) => f.status !== "fresh").map((f) => f.sourceId);
   const policy = schedule.requireFresh;
-  if (policy === undefined || stale.length === 0) return { action: "run", stale };
+  if (policy === undefined)
+    return {
+      action: "run",
+      stale: freshness.filter((f) => f.status !== "fresh").map((f) => f.sourceId),
+    };
+  const stale = freshness
+    .filter((f) => f.ageDays === undefined || f.ageDays > policy.withinDays)
+    .map((f) => f.sourceId);
+  if (stale.length === 0) return { action: "run", stale };
   const deadline = slot.getTime() + policy.deadlineDays * DAY_MS;
   if (now.getTime() < deadline) {
     const until = Math.min(now.getTime() + policy.retryEveryHours * HOUR_MS, deadline);
