@@ -31,10 +31,6 @@ const ACTIONS_ONLY_ON_STAR = ["ses:GetAccount"];
 const ACCEPTED_FINDINGS = [
   "ExecIntel/AccessLogBucket Annotation::AwsSolutions-S1",
   "ExecIntel/InvocationDlq Annotation::AwsSolutions-SQS3",
-  ...["Scheduled", "Worker", "SesEvents", "Inbound"].flatMap((fn) => [
-    `ExecIntel/${fn} Annotation::AwsSolutions-L1`,
-    `ExecIntel/${fn} CloudFormation-Validate::W2531`,
-  ]),
   "ExecIntel/ScheduledRole Annotation::AwsSolutions-IAM5[Resource::<DataBucketE3889A50.Arn>/workspace/*]",
   "ExecIntel/WorkerRole Annotation::AwsSolutions-IAM5[Resource::<DataBucketE3889A50.Arn>/workspace/*]",
   "ExecIntel/WorkerRole Annotation::AwsSolutions-IAM5[Resource::<DataBucketE3889A50.Arn>/archive/*]",
@@ -200,7 +196,7 @@ describe("exec-intel stack: resources", () => {
         Environment: { Variables: Record<string, unknown> };
         LoggingConfig: { LogGroup: { Ref: string } };
       };
-      expect(p.Runtime).toBe("nodejs20.x");
+      expect(p.Runtime).toBe("nodejs24.x");
       expect(p.Architectures).toEqual(["arm64"]);
       const vars = p.Environment.Variables;
       expect(vars.EXEC_INTEL_TABLE).toEqual({ Ref: expect.stringMatching(/^Table/) });
@@ -607,7 +603,7 @@ describe("exec-intel stack: cdk-nag and validation", () => {
     const suppressed = report.pluginReports.flatMap((p) =>
       (p.suppressedViolations ?? []).map((v) => v.ruleName),
     );
-    expect([...new Set(suppressed)]).toEqual(["W2531"]); // nodejs20.x deprecation, see the stack
+    expect(suppressed).toEqual([]);
     for (const synthesized of [full, minimal]) {
       const noisy = synthesized.messages.filter(
         (m) => m.level === "warning" || m.level === "error",
