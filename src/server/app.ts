@@ -359,7 +359,10 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
         esc(r.period),
         esc(r.report),
         esc(r.recipient),
-        esc(r.state),
+        // What the provider said after the send (SES events on AWS): bounced, complained, …
+        r.mailEvent === undefined
+          ? esc(r.state)
+          : `${esc(r.state)}<br><span class="muted" title="${esc(r.mailEvent.detail)}">${esc(r.mailEvent.kind)} ${esc(r.mailEvent.at.slice(0, 16).replace("T", " "))}</span>`,
         esc(r.attempts),
         `<code>${esc(r.messageId ?? "—")}</code>`,
         esc(r.error ?? ""),

@@ -269,6 +269,30 @@ describe("the authorization matrix", () => {
     expect(deliveries).not.toContain("helen.park@example.com");
   });
 
+  it("shows what the mail provider said of a sent message (a bounce), escaped", async () => {
+    const { openSqliteLedger } = await import("../../src/adapters/store/sqlite-store.js");
+    const ledger = openSqliteLedger(path.join(dir, ".exec-intel", "state.sqlite"));
+    try {
+      const [row] = ledger.rows({ tenant: "portfolio", report: "cto" });
+      expect(row?.providerMessageId).toBeDefined();
+      ledger.recordMailEvent({
+        providerMessageId: row?.providerMessageId ?? "",
+        kind: "bounced",
+        detail: "Permanent/General: 550 <mailbox unknown>",
+        at: "2026-11-21T09:30:00.000Z",
+      });
+    } finally {
+      ledger.close();
+    }
+    const page = await (
+      await app.request("/t/portfolio/deliveries", {
+        headers: { cookie: cookies.get("cto") ?? "" },
+      })
+    ).text();
+    expect(page).toContain("bounced 2026-11-21 09:30");
+    expect(page).toContain('title="Permanent/General: 550 &lt;mailbox unknown&gt;"');
+  });
+
   it("refuses to move a task the user may not see, as if it did not exist", async () => {
     const sam = cookies.get("cto") ?? "";
     const token = await csrfOf(sam, "/t/portfolio/tasks");
