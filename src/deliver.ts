@@ -8,7 +8,6 @@ import {
   prepareMessage,
 } from "./adapters/render/message.js";
 import { acquireRunLock } from "./adapters/store/run-lock.js";
-import { openSqliteLedger } from "./adapters/store/sqlite-store.js";
 import type { AuditLog } from "./core/audit/ports.js";
 import type { Config, TenantConfig } from "./core/config.js";
 import type {
@@ -133,6 +132,8 @@ export async function deliverReports(request: DeliveryRequest): Promise<Delivery
   if (request.ledger !== undefined) return await deliverThrough(request, request.ledger, stateDir);
   const release = acquireRunLock(stateDir);
   try {
+    // Loaded here: SQLite is a native module the Lambda bundle leaves out.
+    const { openSqliteLedger } = await import("./adapters/store/sqlite-store.js");
     const ledger = openSqliteLedger(path.join(stateDir, "state.sqlite"));
     try {
       return await deliverThrough(request, ledger, stateDir);

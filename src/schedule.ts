@@ -64,6 +64,8 @@ export interface ScheduledPeriodRequest {
   /** The stores the run records in (DynamoDB on AWS); the workspace's SQLite file otherwise. */
   stores?: ExecuteRunRequest["stores"];
   log: (line: string) => void;
+  /** Every audit-log line too (on Lambda: CloudWatch, since /tmp goes with the container). */
+  echoLog?: (line: string) => void;
 }
 
 /** Raised from the run's request check to stop a run before anything is written. */
@@ -177,6 +179,7 @@ async function claimAndRun(request: ScheduledPeriodRequest): Promise<ScheduledOu
         if (decision.action !== "run") throw new NotFreshError({ ...decision, stale });
       },
       judgeGate: async (gated) => gated.ok,
+      ...(request.echoLog !== undefined ? { echoLog: request.echoLog } : {}),
       ...(request.stores !== undefined ? { stores: request.stores } : {}),
     });
     if (!run.passed)

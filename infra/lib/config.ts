@@ -25,7 +25,7 @@ export interface InfraConfig {
 }
 
 export const DEFAULTS = {
-  scheduleExpression: "cron(0 6 2 * ? *)",
+  scheduleExpression: "rate(1 hour)",
   scheduleTimezone: "UTC",
   logRetentionDays: 365,
   stackName: "ExecIntel",

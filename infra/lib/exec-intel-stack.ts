@@ -10,6 +10,7 @@ import * as sources from "aws-cdk-lib/aws-lambda-event-sources";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import * as scheduler from "aws-cdk-lib/aws-scheduler";
+import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import * as ses from "aws-cdk-lib/aws-ses";
 import * as sesActions from "aws-cdk-lib/aws-ses-actions";
 import * as sqs from "aws-cdk-lib/aws-sqs";
@@ -55,7 +56,11 @@ export interface ExecIntelStackProps extends cdk.StackProps {
   readonly senderIdentity: string;
   /** Address or domain SES receives replies for. Absent: no receiving resources. */
   readonly replyRecipient?: string;
-  /** @default "cron(0 6 2 * ? *)": 06:00 on the 2nd of every month */
+  /**
+   * How often the scheduled function looks for due periods; each tenant's own schedule in the
+   * workspace decides what is due, and waiting runs are retried on the next look.
+   * @default "rate(1 hour)"
+   */
   readonly scheduleExpression?: string;
   /** @default "UTC" */
   readonly scheduleTimezone?: string;
@@ -94,6 +99,8 @@ export class ExecIntelStack extends cdk.Stack {
   readonly workQueue: sqs.Queue;
   readonly configurationSet: ses.ConfigurationSet;
   readonly functions: Readonly<Record<FunctionSpec["handler"], lambda.Function>>;
+  /** The workspace's secrets as one JSON object (NAME: value), read by worker and inbound. */
+  readonly workspaceSecrets: secretsmanager.Secret;
 
   private readonly code: lambda.Code;
   private readonly logRetention: logs.RetentionDays;
@@ -234,6 +241,23 @@ export class ExecIntelStack extends cdk.Stack {
       ],
     });
 
+    // --- Secrets ---------------------------------------------------------------------------
+
+    // The workspace's secrets (what its .env holds locally: the reply-token secret, source
+    // credentials) as one JSON object of NAME: value, filled in by hand after deploy; the
+    // worker and inbound functions read it at cold start. Never in a plain environment variable.
+    this.workspaceSecrets = new secretsmanager.Secret(this, "WorkspaceSecrets", {
+      description: "exec-intel: the workspace's environment variables, as a JSON object",
+      // Starts as an empty object, not a generated password: the functions read it as JSON.
+      secretObjectValue: {},
+      removalPolicy: cdk.RemovalPolicy.RETAIN,
+    });
+    cdk.Validations.of(this.workspaceSecrets).acknowledge({
+      id: "AwsSolutions-SMG4",
+      reason:
+        "Holds third-party credentials (the reply-token secret, source API keys) that exec-intel cannot rotate; their owners rotate them.",
+    });
+
     // --- Functions ---------------------------------------------------------------------------
 
     const environment = {
@@ -244,6 +268,7 @@ export class ExecIntelStack extends cdk.Stack {
       EXEC_INTEL_INBOUND_PREFIX: PREFIXES.inbound,
       EXEC_INTEL_SES_CONFIGURATION_SET: this.configurationSet.configurationSetName,
       EXEC_INTEL_FROM: props.senderIdentity,
+      EXEC_INTEL_SECRETS_ARN: this.workspaceSecrets.secretArn,
     };
 
     const scheduled = this.makeFunction("Scheduled", {
@@ -322,6 +347,8 @@ export class ExecIntelStack extends cdk.Stack {
         resources: [objects(PREFIXES.workspace)],
       }),
     );
+    // The schedule store (first-seen marks, claims) decides what is due.
+    scheduled.addToRolePolicy(tableItems);
     scheduled.addToRolePolicy(
       new iam.PolicyStatement({
         sid: "QueueJobs",
@@ -379,6 +406,34 @@ export class ExecIntelStack extends cdk.Stack {
       }),
     );
     inbound.addToRolePolicy(tableItems);
+    // The workspace's config names the secret that verifies reply tokens. Listing exactly these
+    // two keys makes S3 answer 404 (not 403) for a workspace without a .env.
+    inbound.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: "ListWorkspaceConfig",
+        actions: ["s3:ListBucket"],
+        resources: [bucketArn],
+        conditions: {
+          StringEquals: {
+            "s3:prefix": [`${PREFIXES.workspace}exec-intel.yaml`, `${PREFIXES.workspace}.env`],
+          },
+        },
+      }),
+    );
+    inbound.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: "ReadWorkspaceConfig",
+        actions: ["s3:GetObject"],
+        resources: [
+          this.bucket.arnForObjects(`${PREFIXES.workspace}exec-intel.yaml`),
+          this.bucket.arnForObjects(`${PREFIXES.workspace}.env`),
+        ],
+      }),
+    );
+    // scheduled reads the config too, whose ${VAR}s may name the workspace's secrets.
+    this.workspaceSecrets.grantRead(scheduled);
+    this.workspaceSecrets.grantRead(worker);
+    this.workspaceSecrets.grantRead(inbound);
 
     // cdk-nag reports one IAM5 finding per wildcard resource, on each role's DefaultPolicy;
     // acknowledging on the role covers its policy, and only for exactly these resources.
@@ -513,6 +568,10 @@ export class ExecIntelStack extends cdk.Stack {
     new cdk.CfnOutput(this, "TableName", { value: this.table.tableName });
     new cdk.CfnOutput(this, "BucketName", { value: this.bucket.bucketName });
     new cdk.CfnOutput(this, "QueueUrl", { value: this.workQueue.queueUrl });
+    new cdk.CfnOutput(this, "WorkspaceSecretsArn", {
+      value: this.workspaceSecrets.secretArn,
+      description: "Put the workspace's .env values here as a JSON object",
+    });
     new cdk.CfnOutput(this, "ConfigurationSetName", {
       value: this.configurationSet.configurationSetName,
     });
@@ -546,7 +605,9 @@ export class ExecIntelStack extends cdk.Stack {
       // nodejs24.x, the latest: nodejs20.x is deprecated (creation blocked from 2027-02-01); the
       // bundle is built for Node 20, which Node 24 runs as is.
       runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      // x86_64: the chart renderer (resvg) is a native module, and the bundle ships the binding
+      // of the machine that builds it; build machines here are x86_64.
+      architecture: lambda.Architecture.X86_64,
       code: this.code,
       handler: `index.${spec.handler}`,
       role,

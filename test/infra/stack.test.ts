@@ -36,7 +36,13 @@ const ACCEPTED_FINDINGS = [
   "ExecIntel/WorkerRole Annotation::AwsSolutions-IAM5[Resource::<DataBucketE3889A50.Arn>/archive/*]",
   "ExecIntel/WorkerRole Annotation::AwsSolutions-IAM5[Resource::*]",
   "ExecIntel/InboundRole Annotation::AwsSolutions-IAM5[Resource::<DataBucketE3889A50.Arn>/inbound/*]",
+  "ExecIntel/WorkspaceSecrets Annotation::AwsSolutions-SMG4",
 ].sort();
+
+/** What `Secret.grantRead` gives a role (the secret has no customer KMS key): read, on its ARN. */
+const SECRET_READ_ACTIONS = ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"];
+/** The workspace secret's ARN as the template references it. */
+const SECRET_REF = { Ref: expect.stringMatching(/^WorkspaceSecrets[0-9A-F]{8}$/) };
 
 interface Statement {
   Sid?: string;
@@ -167,6 +173,7 @@ describe("exec-intel stack: resources", () => {
     t.resourceCountIs("AWS::Events::Rule", 1);
     t.resourceCountIs("AWS::SES::ReceiptRuleSet", 1);
     t.resourceCountIs("AWS::SES::ReceiptRule", 1);
+    t.resourceCountIs("AWS::SecretsManager::Secret", 1);
     const types = Object.values(full.resources).map((r) => r.Type);
     expect(
       types.filter(
@@ -197,7 +204,8 @@ describe("exec-intel stack: resources", () => {
         LoggingConfig: { LogGroup: { Ref: string } };
       };
       expect(p.Runtime).toBe("nodejs24.x");
-      expect(p.Architectures).toEqual(["arm64"]);
+      // x86_64: the bundle ships resvg's native binding for the (x86_64) build machine.
+      expect(p.Architectures).toEqual(["x86_64"]);
       const vars = p.Environment.Variables;
       expect(vars.EXEC_INTEL_TABLE).toEqual({ Ref: expect.stringMatching(/^Table/) });
       expect(vars.EXEC_INTEL_BUCKET).toEqual({ Ref: expect.stringMatching(/^DataBucket/) });
@@ -208,6 +216,7 @@ describe("exec-intel stack: resources", () => {
         Ref: expect.stringMatching(/^ConfigurationSet/),
       });
       expect(vars.EXEC_INTEL_FROM).toBe(SENDER);
+      expect(vars.EXEC_INTEL_SECRETS_ARN).toEqual(SECRET_REF);
       if (handler === "index.scheduled") {
         expect(vars.EXEC_INTEL_QUEUE_URL).toEqual({ Ref: expect.stringMatching(/^WorkQueue/) });
       } else {
@@ -235,9 +244,11 @@ describe("exec-intel stack: resources", () => {
     }
   });
 
-  it("runs the monthly schedule at the configured time and zone, retrying into a DLQ", () => {
+  it("runs the schedule as an hourly heartbeat by default, retrying into a DLQ", () => {
+    // Each tenant's schedule in the workspace config decides what is due; the Scheduler only
+    // makes `scheduled` look (and retry waiting runs) once an hour.
     full.template.hasResourceProperties("AWS::Scheduler::Schedule", {
-      ScheduleExpression: "cron(0 6 2 * ? *)",
+      ScheduleExpression: "rate(1 hour)",
       ScheduleExpressionTimezone: "UTC",
       FlexibleTimeWindow: { Mode: "OFF" },
       State: "ENABLED",
@@ -256,6 +267,10 @@ describe("exec-intel stack: resources", () => {
         ),
       },
     });
+  });
+
+  it("honours a configured schedule expression and time zone", () => {
+    // `minimal` passes scheduleExpression and scheduleTimezone as context explicitly.
     minimal.template.hasResourceProperties("AWS::Scheduler::Schedule", {
       ScheduleExpression: "cron(30 7 1 * ? *)",
       ScheduleExpressionTimezone: "Europe/Berlin",
@@ -321,6 +336,23 @@ describe("exec-intel stack: resources", () => {
         DeletionProtectionEnabled: true,
       },
     });
+  });
+
+  it("keeps the workspace's secrets in one retained Secrets Manager secret, not rotated", () => {
+    for (const synthesized of [full, minimal]) {
+      const [, secret] = only(
+        synthesized.resources,
+        "AWS::SecretsManager::Secret",
+        "WorkspaceSecrets",
+      );
+      expect(secret).toMatchObject({ DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" });
+      // An empty JSON object to start with, never a generated password: functions parse it.
+      expect(secret.Properties.SecretString).toBe("{}");
+      expect(secret.Properties.GenerateSecretString).toBeUndefined();
+      // Third-party credentials exec-intel cannot rotate (AwsSolutions-SMG4 is acknowledged).
+      synthesized.template.resourceCountIs("AWS::SecretsManager::RotationSchedule", 0);
+      synthesized.template.resourceCountIs("AWS::SecretsManager::ResourcePolicy", 0);
+    }
   });
 
   it("stores everything in one encrypted, private, versioned, TLS-only, retained bucket with access logs", () => {
@@ -432,7 +464,7 @@ describe("exec-intel stack: resources", () => {
     minimal.template.resourceCountIs("AWS::Lambda::Function", 4);
   });
 
-  it("outputs the table, bucket, queue and configuration set (and the rule set to activate)", () => {
+  it("outputs the table, bucket, queue, secret and configuration set (and the rule set to activate)", () => {
     const outputs = full.template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(Object.keys(outputs).sort()).toEqual([
       "BucketName",
@@ -440,13 +472,19 @@ describe("exec-intel stack: resources", () => {
       "QueueUrl",
       "ReceiptRuleSetName",
       "TableName",
+      "WorkspaceSecretsArn",
     ]);
-    expect(Object.keys(minimal.template.toJSON().Outputs).sort()).toEqual([
+    const minimalOutputs = minimal.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(Object.keys(minimalOutputs).sort()).toEqual([
       "BucketName",
       "ConfigurationSetName",
       "QueueUrl",
       "TableName",
+      "WorkspaceSecretsArn",
     ]);
+    for (const o of [outputs, minimalOutputs]) {
+      expect(o.WorkspaceSecretsArn?.Value).toEqual(SECRET_REF);
+    }
   });
 });
 
@@ -493,8 +531,17 @@ describe("exec-intel stack: IAM least privilege", () => {
     const actions = (fn: string) => actionsOf(byRole.get(roleOf(full.resources, fn)) ?? []);
     const logs = ["logs:CreateLogStream", "logs:PutLogEvents"];
     const table = [...TABLE_ITEM_ACTIONS];
+    // scheduled reads and writes the schedule store (first-seen marks, claims) in the table.
+    // It reads the config too, whose ${VAR}s may name the workspace's secrets.
     expect(actions("Scheduled")).toEqual(
-      [...logs, "s3:GetObject", "s3:ListBucket", "sqs:SendMessage"].sort(),
+      [
+        ...logs,
+        ...table,
+        "s3:GetObject",
+        "s3:ListBucket",
+        ...SECRET_READ_ACTIONS,
+        "sqs:SendMessage",
+      ].sort(),
     );
     expect(actions("Worker")).toEqual(
       [
@@ -503,6 +550,7 @@ describe("exec-intel stack: IAM least privilege", () => {
         "s3:GetObject",
         "s3:ListBucket",
         "s3:PutObject",
+        ...SECRET_READ_ACTIONS,
         "ses:GetAccount",
         "ses:SendEmail",
         "ses:SendRawEmail",
@@ -515,17 +563,67 @@ describe("exec-intel stack: IAM least privilege", () => {
     );
     expect(actions("SesEvents")).toEqual([...logs, ...table, "sqs:SendMessage"].sort());
     expect(actions("Inbound")).toEqual(
-      [...logs, ...table, "s3:GetObject", "sqs:SendMessage"].sort(),
+      [
+        ...logs,
+        ...table,
+        "s3:GetObject",
+        "s3:ListBucket",
+        ...SECRET_READ_ACTIONS,
+        "sqs:SendMessage",
+      ].sort(),
     );
   });
 
-  it("scopes S3 to prefixes, DynamoDB to the table and SES to the identity and configuration set", () => {
+  it("lets exactly scheduled, worker and inbound read the workspace secret, and only that secret", () => {
+    for (const synthesized of [full, minimal]) {
+      const byRole = statementsByRole(synthesized.resources);
+      const secretStatements = (fn: string) =>
+        (byRole.get(roleOf(synthesized.resources, fn)) ?? []).filter((s) =>
+          list(s.Action).some((a) => a.startsWith("secretsmanager:")),
+        );
+      for (const fn of ["Scheduled", "Worker", "Inbound"]) {
+        const statements = secretStatements(fn);
+        expect(statements, fn).toHaveLength(1);
+        expect([...list(statements[0]?.Action ?? [])].sort(), fn).toEqual(SECRET_READ_ACTIONS);
+        expect(statements[0]?.Resource, fn).toEqual(SECRET_REF);
+        expect(statements[0]?.Condition, fn).toBeUndefined();
+      }
+      expect(secretStatements("SesEvents")).toEqual([]);
+      // No other role (the scheduler's) and no statement anywhere else names the secret.
+      const readers = [...byRole]
+        .filter(([, statements]) => json(statements).includes('"Ref":"WorkspaceSecrets'))
+        .map(([role]) => role)
+        .sort();
+      expect(readers).toEqual(
+        ["Inbound", "Scheduled", "Worker"].map((fn) => roleOf(synthesized.resources, fn)).sort(),
+      );
+    }
+  });
+
+  it("scopes S3 to prefixes (and inbound's config read to two keys), DynamoDB to the table and SES to the identity and configuration set", () => {
+    const inboundRole = roleOf(full.resources, "Inbound");
+    const dataBucketKey = (key: string) => ({
+      "Fn::Join": [
+        "",
+        [{ "Fn::GetAtt": [expect.stringMatching(/^DataBucket[0-9A-F]{8}$/), "Arn"] }, key],
+      ],
+    });
+    let configReads = 0;
     for (const [role, statements] of statementsByRole(full.resources)) {
       for (const s of statements) {
         const actions = list(s.Action);
         const resources = list(s.Resource).map(json);
         const where = `${role} ${json(s)}`;
-        if (actions.includes("s3:ListBucket")) {
+        if (role === inboundRole && s.Sid === "ListWorkspaceConfig") {
+          // Listing exactly the two config keys, so a missing .env is a 404, not a 403.
+          expect(actions, where).toEqual(["s3:ListBucket"]);
+          expect(resources[0], where).toMatch(
+            /^\{"Fn::GetAtt":\["DataBucket[0-9A-F]{8}","Arn"\]\}$/,
+          );
+          expect(s.Condition, where).toEqual({
+            StringEquals: { "s3:prefix": ["workspace/exec-intel.yaml", "workspace/.env"] },
+          });
+        } else if (actions.includes("s3:ListBucket")) {
           expect(actions, where).toEqual(["s3:ListBucket"]);
           expect(resources, where).toHaveLength(1);
           expect(resources[0], where).toMatch(
@@ -534,6 +632,15 @@ describe("exec-intel stack: IAM least privilege", () => {
           const prefixes = list(s.Condition?.StringLike?.["s3:prefix"] as string | string[]);
           expect(prefixes.length, where).toBeGreaterThan(0);
           for (const p of prefixes) expect(["workspace/*", "archive/*"], where).toContain(p);
+        } else if (role === inboundRole && s.Sid === "ReadWorkspaceConfig") {
+          // inbound reads the workspace config (for the reply-token secret's name): exactly the
+          // two files, never the workspace/ prefix.
+          configReads += 1;
+          expect(actions, where).toEqual(["s3:GetObject"]);
+          expect(s.Resource, where).toEqual([
+            dataBucketKey("/workspace/exec-intel.yaml"),
+            dataBucketKey("/workspace/.env"),
+          ]);
         } else if (actions.some((a) => a.startsWith("s3:"))) {
           for (const r of resources) expect(r, where).toMatch(/\/(workspace|archive|inbound)\/\*"/);
           if (actions.includes("s3:PutObject")) {
@@ -554,8 +661,13 @@ describe("exec-intel stack: IAM least privilege", () => {
           expect(resources[1], where).toContain(":configuration-set/");
           expect(resources[1], where).toMatch(/"Ref":"ConfigurationSet[0-9A-F]{8}"/);
         }
+        if (actions.some((a) => a.startsWith("secretsmanager:"))) {
+          expect([...actions].sort(), where).toEqual(SECRET_READ_ACTIONS);
+          expect(s.Resource, where).toEqual(SECRET_REF);
+        }
       }
     }
+    expect(configReads).toBe(1);
   });
 });
 
@@ -634,7 +746,7 @@ describe("exec-intel infra: configuration", () => {
     expect(config).toEqual({
       lambdaAssetDir: "/w/out",
       senderIdentity: "example.com",
-      scheduleExpression: "cron(0 6 2 * ? *)",
+      scheduleExpression: "rate(1 hour)",
       scheduleTimezone: "UTC",
       logRetentionDays: 365,
       stackName: "ExecIntel",
