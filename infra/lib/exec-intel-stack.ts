@@ -568,6 +568,10 @@ export class ExecIntelStack extends cdk.Stack {
     new cdk.CfnOutput(this, "TableName", { value: this.table.tableName });
     new cdk.CfnOutput(this, "BucketName", { value: this.bucket.bucketName });
     new cdk.CfnOutput(this, "QueueUrl", { value: this.workQueue.queueUrl });
+    new cdk.CfnOutput(this, "ScheduledFunctionName", {
+      value: this.functions.scheduled.functionName,
+      description: "Invoke it to look for due months now (docs/deploy.md)",
+    });
     new cdk.CfnOutput(this, "WorkspaceSecretsArn", {
       value: this.workspaceSecrets.secretArn,
       description: "Put the workspace's .env values here as a JSON object",

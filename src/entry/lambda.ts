@@ -33,8 +33,9 @@ import type { InboxOutcome } from "./inbox.js";
 //    becomes the sender (display name kept), a domain must hold the workspace's sender;
 //  - render.pdf: off (Lambda has no Chromium; HTML, text, Markdown, JSON and charts remain).
 // Everything else (tenants, roles, replyTo, bccArchive, rate, retries, feedback) is the
-// workspace's. With feedback on, the worker and inbound functions need the variable that
-// feedback.secretEnv names in their environment (reports are signed with it, replies checked).
+// workspace's. The workspace's .env values that are secret (feedback.secretEnv's, source
+// credentials) come from the WorkspaceSecrets secret (EXEC_INTEL_SECRETS_ARN), read once per
+// container and passed to the pipeline as environment.
 // Not available here: git sources (they need git and a local cache database; `scheduled` skips
 // such a tenant, `worker` refuses its job) and workspace rules, rules/*.ts (compiled by tsx at
 // run time; `worker` refuses every job of such a workspace rather than report without them).

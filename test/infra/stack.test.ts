@@ -464,13 +464,16 @@ describe("exec-intel stack: resources", () => {
     minimal.template.resourceCountIs("AWS::Lambda::Function", 4);
   });
 
-  it("outputs the table, bucket, queue, secret and configuration set (and the rule set to activate)", () => {
+  it("outputs the table, bucket, queue, secret, scheduled function and configuration set (and the rule set to activate)", () => {
+    const functionId = (fn: string) =>
+      ofType(full.resources, "AWS::Lambda::Function").find(([id]) => id.startsWith(fn))?.[0];
     const outputs = full.template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(Object.keys(outputs).sort()).toEqual([
       "BucketName",
       "ConfigurationSetName",
       "QueueUrl",
       "ReceiptRuleSetName",
+      "ScheduledFunctionName",
       "TableName",
       "WorkspaceSecretsArn",
     ]);
@@ -479,11 +482,13 @@ describe("exec-intel stack: resources", () => {
       "BucketName",
       "ConfigurationSetName",
       "QueueUrl",
+      "ScheduledFunctionName",
       "TableName",
       "WorkspaceSecretsArn",
     ]);
     for (const o of [outputs, minimalOutputs]) {
       expect(o.WorkspaceSecretsArn?.Value).toEqual(SECRET_REF);
+      expect(o.ScheduledFunctionName?.Value).toEqual({ Ref: functionId("Scheduled") });
     }
   });
 });

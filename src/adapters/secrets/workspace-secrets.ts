@@ -12,7 +12,7 @@ export async function readWorkspaceSecrets(
   const { GetSecretValueCommand } = await import("@aws-sdk/client-secrets-manager");
   const answer = await client.send(new GetSecretValueCommand({ SecretId: arn }));
   const text = answer.SecretString;
-  // A secret created by the stack starts without a value: the workspace simply has none yet.
+  // A secret emptied by hand: the workspace simply has none.
   if (text === undefined || text.trim() === "") return {};
   let parsed: unknown;
   try {
