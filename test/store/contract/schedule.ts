@@ -178,6 +178,13 @@ export function describeScheduleContract(fixture: () => StoreFixture): void {
       }
     });
 
+    it("keeps the slot that first made the period due when a later claim takes it over", async () => {
+      // The send-when-fresh deadline counts from the first slot, not from the latest attempt.
+      await schedule().claim(claimOf("host-a:1", 1, { slot: iso(0) }));
+      const taken = await schedule().claim(claimOf("host-b:2", 100, { slot: iso(90) }));
+      expect(taken).toMatchObject({ owner: "host-b:2", slot: iso(0), attempts: 2 });
+    });
+
     it("counts every claim as an attempt", async () => {
       await schedule().claim(claimOf("host-a:1", 1));
       const waitUntil = (next: number) => ({
