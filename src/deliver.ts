@@ -250,7 +250,12 @@ async function deliverWith(
     }
   };
   await Promise.all(Array.from({ length: config.transport.concurrency }, sender));
-  const rows = new Map((await ledger.rows({ period: request.period })).map((r) => [keyOf(r), r]));
+  // One query per delivered tenant: on DynamoDB a period alone would scan every tenant's rows.
+  const rows = new Map<string, DeliveryRow>();
+  for (const tenant of tenants) {
+    for (const row of await ledger.rows({ tenant, period: request.period }))
+      rows.set(keyOf(row), row);
+  }
   return {
     deliveries: planned.map((p) => summaryOf(p.key, rows.get(keyOf(p.key)), sentNow)),
     ...(stopped !== undefined ? { stopped } : {}),

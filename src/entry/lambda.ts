@@ -322,11 +322,15 @@ export function createLambdaHandlers(options: LambdaOptions = {}): LambdaHandler
     try {
       const { downloadWorkspace } = await import("../adapters/workspace/s3-workspace.js");
       const s3 = await aws.s3();
+      // Only the config and this tenant's sources: an agency's workspace holds every tenant's
+      // data, far more than one job needs or /tmp holds.
+      const owners = await loadS3Config(deployment, s3, await runEnv());
       const copied = await downloadWorkspace({
         client: s3,
         bucket: deployment.bucket,
         prefix: deployment.workspacePrefix,
         into: dir,
+        include: filesOfTenant(owners, job.tenant),
       });
       if (!copied.files.includes(CONFIG_FILE)) throw noWorkspace(deployment);
       const workEnv = await runEnv();
@@ -377,6 +381,23 @@ export function createLambdaHandlers(options: LambdaOptions = {}): LambdaHandler
       await rm(dir, { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * The workspace files a job of `tenant` reads: exec-intel.yaml, .env, workspace rules (so the
+ * worker can refuse them) and everything under the tenant's source paths.
+ */
+export function filesOfTenant(config: Config, tenant: string): (relative: string) => boolean {
+  const roots = (config.tenants.find((t) => t.id === tenant)?.sources ?? []).flatMap((source) =>
+    "path" in source && typeof source.path === "string"
+      ? [path.posix.normalize(source.path).replace(/^\.\/|\/$/g, "")]
+      : [],
+  );
+  return (relative) =>
+    relative === CONFIG_FILE ||
+    relative === ".env" ||
+    relative.startsWith("rules/") ||
+    roots.some((root) => relative === root || relative.startsWith(`${root}/`));
 }
 
 /** The SDK clients and stores of one container, each made on first use. */

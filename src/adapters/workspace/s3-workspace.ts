@@ -47,7 +47,12 @@ export function workspaceRelativePath(key: string, prefix: string): string {
 
 /** Copies every object under the prefix into `into` (which must exist), in the same layout. */
 export async function downloadWorkspace(
-  options: S3WorkspaceLocation & { into: string; pageSize?: number },
+  options: S3WorkspaceLocation & {
+    into: string;
+    pageSize?: number;
+    /** Which files (relative paths) to copy: a worker copies only its tenant's. Default: all. */
+    include?: (relative: string) => boolean;
+  },
 ): Promise<DownloadedWorkspace> {
   const sdk = await import("@aws-sdk/client-s3");
   const root = path.resolve(options.into);
@@ -70,12 +75,15 @@ export async function downloadWorkspace(
   } while (token !== undefined);
 
   // Every key is checked before anything is written: a bad one leaves no half-copied folder.
-  const files = keys.map((key) => {
-    const relative = workspaceRelativePath(key, options.prefix);
-    const target = path.resolve(root, relative);
-    if (!target.startsWith(root + path.sep)) throw unsafeKey(key, "it resolves outside the folder");
-    return { key, relative, target };
-  });
+  const files = keys
+    .map((key) => {
+      const relative = workspaceRelativePath(key, options.prefix);
+      const target = path.resolve(root, relative);
+      if (!target.startsWith(root + path.sep))
+        throw unsafeKey(key, "it resolves outside the folder");
+      return { key, relative, target };
+    })
+    .filter((file) => options.include?.(file.relative) ?? true);
   let bytes = 0;
   for (let i = 0; i < files.length; i += PARALLEL) {
     const sizes = await Promise.all(
