@@ -417,6 +417,33 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     );
 
   program
+    .command("export")
+    .description("write your records in another tool's format")
+    .command("ledger")
+    .description(
+      "the categorised ledger as a plain-text accounting journal (hledger/ledger-cli or beancount), one per tenant",
+    )
+    .requiredOption("--format <format>", "hledger or beancount")
+    .option("-w, --workspace <dir>", "workspace folder", ".")
+    .option("--tenant <id>", "only this tenant")
+    .option("--period <YYYY-MM>", "only transactions through the end of this month (default: all)")
+    .option("--out <dir>", "write <tenant>.journal or <tenant>.beancount here (default: stdout)")
+    .action(
+      async (options: {
+        format: string;
+        workspace: string;
+        tenant?: string;
+        period?: string;
+        out?: string;
+      }) => {
+        const { exportLedger } = await import("./export.js");
+        const result = await exportLedger({ ...options, env: io.env, now: io.now() });
+        reportWarnings(io, result.warnings);
+        io.stdout(result.journal ?? result.written.map((file) => `wrote ${file}\n`).join(""));
+      },
+    );
+
+  program
     .command("inbox")
     .description("attach replies to report emails (.eml files, or received by SMTP) as notes")
     .argument("[files...]", "reply messages as .eml files")
