@@ -7,7 +7,13 @@ import type {
   TaskEvent,
 } from "../../core/follow-up/ports.js";
 import type { PeriodSnapshot } from "../../core/follow-up/since-last-report.js";
-import type { Task, TaskChange, TaskContent, TaskStatus } from "../../core/follow-up/tasks.js";
+import {
+  describeRefresh,
+  type Task,
+  type TaskChange,
+  type TaskContent,
+  type TaskStatus,
+} from "../../core/follow-up/tasks.js";
 import { openStateDatabase } from "./state-database.js";
 
 // Tasks and period snapshots in the workspace's state database. A task's id is `T-<n>`, numbered per tenant; its
@@ -261,10 +267,3 @@ function toEvent(row: StoredEvent): TaskEvent {
 }
 
 /** Which fields a run changed, e.g. "severity high → critical; due 2026-11-12 → 2026-11-15". */
-function describeRefresh(task: Task, content: TaskContent): string {
-  const fields: (keyof TaskContent)[] = ["severity", "due", "owner", "title", "report", "section"];
-  const changed = fields
-    .filter((k) => task[k] !== content[k])
-    .map((k) => `${k} ${String(task[k] ?? "—")} → ${String(content[k] ?? "—")}`);
-  return changed.length > 0 ? changed.join("; ") : `seen again in ${content.lastPeriod}`;
-}

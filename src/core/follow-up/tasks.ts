@@ -128,3 +128,12 @@ export function planTasks(input: {
 function sameContent(task: Task, content: TaskContent): boolean {
   return (Object.keys(content) as (keyof TaskContent)[]).every((k) => task[k] === content[k]);
 }
+
+/** What a refresh changed in a task's content, for its log line ("due 2026-11-05 → …"). */
+export function describeRefresh(before: TaskContent, content: TaskContent): string {
+  const fields: (keyof TaskContent)[] = ["severity", "due", "owner", "title", "report", "section"];
+  const changed = fields
+    .filter((k) => before[k] !== content[k])
+    .map((k) => `${k} ${String(before[k] ?? "—")} → ${String(content[k] ?? "—")}`);
+  return changed.length > 0 ? changed.join("; ") : `seen again in ${content.lastPeriod}`;
+}

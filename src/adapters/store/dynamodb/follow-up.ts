@@ -5,7 +5,12 @@ import type {
   TaskEvent,
 } from "../../../core/follow-up/ports.js";
 import type { PeriodSnapshot } from "../../../core/follow-up/since-last-report.js";
-import type { Task, TaskContent, TaskStatus } from "../../../core/follow-up/tasks.js";
+import {
+  describeRefresh,
+  type Task,
+  type TaskContent,
+  type TaskStatus,
+} from "../../../core/follow-up/tasks.js";
 import {
   contendedError,
   type DynamoTable,
@@ -272,10 +277,3 @@ function fromEventItem(item: Item): TaskEvent {
 }
 
 /** Which fields a run changed, e.g. "severity high → critical; due 2026-11-12 → 2026-11-15". */
-function describeRefresh(before: TaskContent, content: TaskContent): string {
-  const fields: (keyof TaskContent)[] = ["severity", "due", "owner", "title", "report", "section"];
-  const changed = fields
-    .filter((k) => before[k] !== content[k])
-    .map((k) => `${k} ${String(before[k] ?? "—")} → ${String(content[k] ?? "—")}`);
-  return changed.length > 0 ? changed.join("; ") : `seen again in ${content.lastPeriod}`;
-}
