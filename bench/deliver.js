@@ -1,12 +1,19 @@
 // Benchmark: deliver 10,000 report emails through the real delivery path (deliverReports with the
 // SQLite ledger, token bucket, retries, the SES transport and the AWS SDK) to the aws-ses-v2-local
 // emulator, through the test suite's fault proxy failing 10% of SendEmail requests with transient
-// errors, at a configured rate of 200/s. The five reference reports are rendered once and each is
-// delivered to 2,000 recipients. Prints achieved rate ÷ configured rate, duplicates and losses
-// counted at the emulator, peak RSS of the delivering process, and medians over runs. Ceilings
-// measured in the same session put the rate in context: how fast the emulator alone accepts these
-// messages (several concurrent senders, no ledger, pacing or faults), how fast message building
-// alone (each report's body once, a header block per recipient, as delivery does) goes, and what the same delivery reaches against a peer that answers at once.
+// errors, at a configured rate of 200/s. The reference portfolio's reports are rendered once and
+// the messages are shared evenly between them, one recipient each. Prints achieved rate ÷
+// configured rate, duplicates and losses counted at the peer, peak RSS of the delivering process,
+// and medians over runs. Ceilings measured in the same session put the rate in context: how fast
+// the emulator alone accepts these messages (several concurrent senders, no ledger, pacing or
+// faults), how fast message building alone (each report's body once, a header block per
+// recipient, as delivery does) goes, and what the same delivery reaches against a peer that
+// answers at once.
+//
+// Every subject runs BENCH_RUNS times (5 by default), each run in fresh processes. Knobs:
+// BENCH_MESSAGES, BENCH_RATE, BENCH_FAULTS, BENCH_SENDERS, BENCH_CEILING_MESSAGES and
+// BENCH_INSTANT_MESSAGES (0 skips either), BENCH_PROFILE. Writes the result for `npm run bench`
+// when BENCH_RESULT_FILE is set (see lib.js).
 //
 // One file, three kinds of process: the orchestrator (this, with the fault proxy in it), the
 // emulator host (`emulator`) and the delivering process (`deliver`, or `ceilings`), so each one's
@@ -16,13 +23,15 @@ import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import http from "node:http";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { median, range, writeResult } from "./lib.js";
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 10_000);
-const RUNS = Number(process.env.BENCH_RUNS ?? 1);
+// Runs of every subject: the delivery, the emulator alone, building alone, the instant peer.
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const FAULTS = Number(process.env.BENCH_FAULTS ?? 0.1);
 // Messages sent straight to the emulator to find its own ceiling (0 skips it).
@@ -38,10 +47,6 @@ const SELF = fileURLToPath(import.meta.url);
 const dist = (file) => new URL(`../dist/${file}`, import.meta.url).href;
 const CREDENTIALS = { AWS_ACCESS_KEY_ID: "bench", AWS_SECRET_ACCESS_KEY: "bench" };
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const mb = (kb) => Math.round(kb / 1024);
 const count = (n) => Math.round(n).toLocaleString("en-US");
 
@@ -165,6 +170,7 @@ async function deliver() {
       retries,
       backoffMs,
       roles: reports.map((r) => r.document.role),
+      senders: SENDERS ?? config.transport.concurrency,
       rssAfterRenderKb: rssAfterRender,
       peakRssKb: process.resourceUsage().maxRSS,
     });
@@ -300,7 +306,6 @@ async function startInstantPeer() {
 }
 
 async function measureCeilings() {
-  if (CEILING_MESSAGES === 0) return undefined;
   const emulator = await startEmulator();
   try {
     const result = await start("ceilings", { BENCH_ENDPOINT: emulator.url }).firstLine;
@@ -362,11 +367,15 @@ async function orchestrate() {
   ({ EMULATED_ACCOUNT } = await import("../test/helpers/ses-emulator.ts"));
   ({ startFaultProxy } = await import("../test/helpers/fault-proxy.ts"));
 
-  const ceiling = await measureCeilings();
-  const instant =
-    INSTANT_MESSAGES === 0
-      ? undefined
-      : await measureRun(await startInstantPeer(), INSTANT_MESSAGES, 20_261_099);
+  const loadBefore = loadavg();
+  const ceilings = [];
+  for (let run = 0; CEILING_MESSAGES > 0 && run < RUNS; run++) {
+    ceilings.push(await measureCeilings());
+  }
+  const instants = [];
+  for (let run = 0; INSTANT_MESSAGES > 0 && run < RUNS; run++) {
+    instants.push(await measureRun(await startInstantPeer(), INSTANT_MESSAGES, 20_261_099 - run));
+  }
   const runs = [];
   for (let run = 0; run < RUNS; run++) {
     const result = await measureRun(await startEmulator(), MESSAGES, 20_261_100 + run);
@@ -376,37 +385,124 @@ async function orchestrate() {
         `${result.duplicates} duplicates, ${result.lost} lost, ${result.leftPending} left pending\n`,
     );
   }
-  const m = (pick) => median(runs.map(pick));
-  const rate = m((r) => r.rate);
+  const loadAfter = loadavg();
+  report({ runs, instants, ceilings, loadBefore, loadAfter });
+}
+
+/** Prints the figures and writes the result for `npm run bench`. */
+function report({ runs, instants, ceilings, loadBefore, loadAfter }) {
+  const m = (list, pick) => median(list.map(pick));
+  const spread = (list, pick) =>
+    range(list.map(pick))
+      .map((x) => x.toFixed(1))
+      .join("–");
+  const rate = m(runs, (r) => r.rate);
   const ratio = rate / RATE;
-  const duplicates = Math.max(...runs.map((r) => r.duplicates + r.strays));
-  const lost = Math.max(...runs.map((r) => r.lost));
+  const deliveries = [...runs, ...instants];
+  // Copies beyond the first, and messages to no planned recipient, are both duplicates.
+  const duplicates = deliveries.reduce((sum, r) => sum + r.duplicates + r.strays, 0);
+  const lost = deliveries.reduce((sum, r) => sum + r.lost, 0);
+  const delivered = `${count(deliveries.reduce((sum, r) => sum + r.planned, 0))} messages in ${deliveries.length} deliver${deliveries.length === 1 ? "y" : "ies"}`;
   const met = (ok) => (ok ? "met" : "NOT met");
+  const senders = runs[0].senders;
   const lines = [
     `deliver benchmark: ${count(MESSAGES)} messages (${runs[0].roles.length} reports rendered once, ` +
       `~${count(MESSAGES / runs[0].roles.length)} recipients each) to aws-ses-v2-local through the fault proxy ` +
       `(${Math.round(FAULTS * 100)}% transient faults: 429, 500, connection reset), configured rate ${RATE}/s, ` +
-      `${RUNS === 1 ? "1 run" : `median of ${RUNS} runs`}, node ${process.version}`,
-    `  achieved ${rate.toFixed(1)} messages/s (${m((r) => r.seconds).toFixed(1)} s) = ${ratio.toFixed(2)} of the configured rate (target >= 0.95: ${met(ratio >= 0.95)})`,
-    `  ${count(m((r) => r.requests))} SendEmail requests, ${count(m((r) => r.faults))} faulted; ` +
-      `${count(m((r) => r.retries))} retries, ${(m((r) => r.backoffMs) / 1000).toFixed(1)} s of backoff in all`,
-    `  duplicates at the emulator: ${duplicates} (target 0: ${met(duplicates === 0)}); ` +
-      `lost: ${lost} (target 0: ${met(lost === 0)}); left pending for the next run: ${Math.max(...runs.map((r) => r.leftPending))}`,
-    `  peak RSS of the delivering process: ${mb(m((r) => r.peakRssKb))} MB ` +
-      `(${mb(m((r) => r.rssAfterRenderKb))} MB after rendering the reports)`,
-    ceiling === undefined
+      `${senders} senders, median of ${RUNS} run${RUNS === 1 ? "" : "s"}, node ${process.version}`,
+    `  achieved ${rate.toFixed(1)} messages/s (${spread(runs, (r) => r.rate)}; ${m(runs, (r) => r.seconds).toFixed(1)} s) = ${ratio.toFixed(2)} of the configured rate (target >= 0.95: ${met(ratio >= 0.95)})`,
+    `  ${count(m(runs, (r) => r.requests))} SendEmail requests, ${count(m(runs, (r) => r.faults))} faulted; ` +
+      `${count(m(runs, (r) => r.retries))} retries, ${(m(runs, (r) => r.backoffMs) / 1000).toFixed(1)} s of backoff in all`,
+    `  duplicates at the peers: ${duplicates} (target 0: ${met(duplicates === 0)}); ` +
+      `lost: ${lost} (target 0: ${met(lost === 0)}), over ${delivered}; ` +
+      `left pending for the next run: ${Math.max(...deliveries.map((r) => r.leftPending))}`,
+    `  peak RSS of the delivering process: ${mb(Math.max(...runs.map((r) => r.peakRssKb)))} MB ` +
+      `(${mb(m(runs, (r) => r.rssAfterRenderKb))} MB after rendering the reports)`,
+    ceilings.length === 0
       ? "  ceilings: skipped (BENCH_CEILING_MESSAGES=0)"
-      : `  ceilings (${count(CEILING_MESSAGES)} messages of ~${Math.round(ceiling.rawBytes / 1024)} KB): ` +
-        `the emulator alone accepts ${ceiling.emulatorPerSecond.toFixed(1)}/s (${CEILING_SENDERS} concurrent senders, ` +
-        `no ledger, pacing or faults); message building alone (body once per report)  ${ceiling.assemblePerSecond.toFixed(1)}/s`,
-    instant === undefined
+      : `  ceilings (${count(CEILING_MESSAGES)} messages of ~${Math.round(ceilings[0].rawBytes / 1024)} KB): ` +
+        `the emulator alone accepts ${m(ceilings, (c) => c.emulatorPerSecond).toFixed(1)}/s (${CEILING_SENDERS} concurrent senders, ` +
+        `no ledger, pacing or faults); message building alone (body once per report) ${m(ceilings, (c) => c.assemblePerSecond).toFixed(1)}/s`,
+    instants.length === 0
       ? "  instant peer: skipped (BENCH_INSTANT_MESSAGES=0)"
       : `  the same delivery of ${count(INSTANT_MESSAGES)} messages to a peer that answers at once: ` +
-        `${instant.rate.toFixed(1)}/s = ${(instant.rate / RATE).toFixed(2)} of the configured rate ` +
-        `(${(instant.backoffMs / 1000).toFixed(1)} s of ${instant.seconds.toFixed(1)} s in backoff; ` +
-        `${instant.duplicates + instant.strays} duplicates, ${instant.lost} lost)`,
+        `${m(instants, (r) => r.rate).toFixed(1)}/s = ${(m(instants, (r) => r.rate) / RATE).toFixed(2)} of the configured rate ` +
+        `(${(m(instants, (r) => r.backoffMs) / 1000).toFixed(1)} s of ${m(instants, (r) => r.seconds).toFixed(1)} s in backoff)`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
+
+  const notes = [
+    `load average (1 min) ${loadBefore[0].toFixed(2)} before the runs, ${loadAfter[0].toFixed(2)} after`,
+    `${senders} senders in the delivering process${SENDERS === undefined ? " (transport.concurrency)" : ""}; per run of ${count(MESSAGES)} messages (medians): ` +
+      `${count(m(runs, (r) => r.requests))} SendEmail requests, ${count(m(runs, (r) => r.faults))} of them faulted, ` +
+      `${(m(runs, (r) => r.backoffMs) / 1000).toFixed(1)} s of backoff over ${m(runs, (r) => r.seconds).toFixed(1)} s`,
+  ];
+  if (ceilings.length === 0) notes.push("ceilings skipped (BENCH_CEILING_MESSAGES=0)");
+  if (instants.length === 0) notes.push("instant peer skipped (BENCH_INSTANT_MESSAGES=0)");
+  const pending = deliveries.reduce((sum, r) => sum + r.leftPending, 0);
+  if (pending > 0) notes.push(`${pending} messages left pending in the ledger for a next run`);
+  const faults = `${Math.round(FAULTS * 100)}% transient faults`;
+  const cases = [
+    {
+      name: `${count(MESSAGES)} messages to aws-ses-v2-local through the fault proxy (${faults}), configured ${RATE}/s`,
+      unit: "messages/s",
+      subjects: [
+        {
+          name: "exec-intel",
+          runs: runs.map((r) => r.rate),
+          peakRssKb: Math.max(...runs.map((r) => r.peakRssKb)),
+          detail: `${ratio.toFixed(2)} of the configured rate`,
+        },
+      ],
+    },
+  ];
+  if (ceilings.length > 0) {
+    cases[0].subjects.push({
+      name: `aws-ses-v2-local alone (${CEILING_SENDERS} senders, no ledger, pacing or faults)`,
+      runs: ceilings.map((c) => c.emulatorPerSecond),
+      peakRssKb: null,
+      detail: `${count(CEILING_MESSAGES)} messages of ~${Math.round(ceilings[0].rawBytes / 1024)} KB`,
+    });
+  }
+  if (instants.length > 0) {
+    const instantRate = m(instants, (r) => r.rate);
+    cases.push({
+      name: `${count(INSTANT_MESSAGES)} messages to a peer that answers at once (${faults}), configured ${RATE}/s`,
+      unit: "messages/s",
+      subjects: [
+        {
+          name: "exec-intel",
+          runs: instants.map((r) => r.rate),
+          peakRssKb: Math.max(...instants.map((r) => r.peakRssKb)),
+          detail: `${(instantRate / RATE).toFixed(2)} of the configured rate`,
+        },
+      ],
+    });
+  }
+  // Message building is the ceiling of the delivery to the instant peer, when that ran.
+  if (ceilings.length > 0) {
+    cases.at(-1).subjects.push({
+      name: "message building alone (body once per report)",
+      runs: ceilings.map((c) => c.assemblePerSecond),
+      peakRssKb: null,
+    });
+  }
+  writeResult({
+    id: "deliver",
+    title: `Deliver: ${count(MESSAGES)} messages to the SES emulator with ${faults}`,
+    command: "npm run bench:deliver",
+    cases,
+    targets: [
+      {
+        text: "achieved ÷ configured rate ≥ 0.95 (issue 6)",
+        actual: `${ratio.toFixed(2)} (${rate.toFixed(1)} of ${RATE}/s)`,
+        met: ratio >= 0.95,
+      },
+      { text: "0 duplicates", actual: `${duplicates} in ${delivered}`, met: duplicates === 0 },
+      { text: "0 losses", actual: `${lost} in ${delivered}`, met: lost === 0 },
+    ],
+    notes,
+  });
 }
 
 const mode = process.argv[2];

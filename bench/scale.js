@@ -7,17 +7,20 @@
 // flat however many tenants run. Prints per-tenant times (generate vs pipeline), tenants per
 // second per core, memory at 10%, 50% and 100% of the tenants and the peak, then a projection of
 // Lambda duration and AWS cost per 10,000 tenants a month from a request census of one tenant
-// (bench/scale/census.js, DynamoDB stores on dynalite). A human table, then one JSON object.
+// (bench/scale/census.js, DynamoDB stores on dynalite). A human table, then one JSON object; with
+// BENCH_RESULT_FILE set, also the result for `npm run bench` (bench/lib.js): the warm tenants'
+// pipeline times as runs, the peak RSS, and the target (memory flat as tenants grow) computed.
 //
-//   BENCH_TENANTS=N         tenants to run (default 1000)
+//   BENCH_TENANTS=N         tenants to run (default 1000, about 8 minutes on 2 cores)
 //   BENCH_SAMPLE_EVERY=N    memory sample (after global.gc()) every N tenants (default N/20)
 //   BENCH_CENSUS=0          skip the census and the projection
 //   BENCH_JSON=FILE         also write the JSON summary to FILE
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { median, writeResult } from "./lib.js";
 import { LATENCY_MS, PRICES_AS_OF, projectCost, WORKER_MB } from "./scale/projection.js";
 import {
   PERIOD,
@@ -77,6 +80,7 @@ function memory() {
   return { rss, heapUsed, external, arrayBuffers };
 }
 
+const loadBefore = loadavg()[0];
 const root = mkdtempSync(path.join(tmpdir(), "exec-intel-bench-scale-"));
 const tenants = [];
 const samples = [];
@@ -139,8 +143,9 @@ try {
     };
     rmSync(dir, { recursive: true, force: true });
     record.cleanupMs = performance.now() - t2;
+    record.rssAfter = process.memoryUsage.rss();
     tenants.push(record);
-    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    peakRss = Math.max(peakRss, record.rssAfter);
     const done = i + 1;
     if (done % SAMPLE_EVERY === 0 || done === TENANTS) {
       global.gc();
@@ -161,9 +166,6 @@ const cpu = process.cpuUsage(cpuStart);
 // The kernel's high-water mark (KB) covers moments between the samples above.
 const maxRssKernel = process.resourceUsage().maxRSS * 1024;
 
-function median(xs) {
-  return quantile(xs, 0.5);
-}
 function quantile(xs, q) {
   const s = [...xs].sort((a, b) => a - b);
   if (s.length === 0) return Number.NaN;
@@ -324,3 +326,95 @@ if (summary.projection !== undefined) {
 }
 process.stdout.write(`${lines.join("\n")}\n\n${JSON.stringify(summary, null, 2)}\n`);
 if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify(summary, null, 2));
+
+// --- result for `npm run bench` --------------------------------------------------------------
+// The first tenant also loads every module (a cold start), so the runs are the warm tenants'.
+const warmTenants = tenants.length > 1 ? tenants.slice(1) : tenants;
+const tenth = (v) => Math.round(v * 10) / 10;
+const half = Math.ceil(tenants.length / 2);
+const peakRssMbOf = (list) => Math.max(...list.map((t) => t.rssAfter)) / MB;
+const firstHalfPeak = peakRssMbOf(tenants.slice(0, half));
+const secondHalfPeak = tenants.length > 1 ? peakRssMbOf(tenants.slice(half)) : Number.NaN;
+const heapSlope = summary.memory.heapSlopeMbPer100Tenants;
+/** "Flat": the later peak within 10% of the earlier one, and retained heap not growing. */
+const RSS_GROWTH_ALLOWED = 1.1;
+const HEAP_SLOPE_ALLOWED_MB = 1;
+const mb0 = (v) => `${v.toFixed(0)} MB`;
+const signed = (v) => `${v >= 0 ? "+" : "−"}${Math.abs(v).toFixed(2)}`;
+const rest = {
+  executeRun:
+    steps.run -
+    ["collect", "analyse", "validate", "archive", "deliver"].reduce((n, k) => n + steps[k], 0),
+  outside: warm.median - steps.run,
+};
+const resultNotes = [
+  `${TENANTS} tenants, one at a time; whole run ${(wallMs / 1000).toFixed(0)} s, ${summary.cpu.coresBusy.toFixed(2)} cores busy on average. Load average (1 min): ${loadBefore.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end.`,
+  `First tenant (cold, loads the modules): ${ms(first.pipelineMs)}. Throughput: ${summary.tenantsPerSecondPerCore.toFixed(2)} tenants/s per core (tenants ÷ the sum of their pipeline wall times), ${summary.tenantsPerCpuSecond.toFixed(2)} per CPU-second.`,
+  `Per tenant, not counted as pipeline (medians): generating the workspace ${ms(generate.median)}, deleting it ${ms(cleanup.median)}.`,
+  `Steps (medians of the audit log's duration_ms, warm tenants): collect ${ms(steps.collect)}, analyse ${ms(steps.analyse)}, render + gate (validate) ${ms(steps.validate)}, archive ${ms(steps.archive)}, deliver ${ms(steps.deliver)}; the rest of executeRun about ${ms(rest.executeRun)}; claim, settle and opening the stores about ${ms(rest.outside)} (pipeline median − executeRun median).`,
+  `Memory after global.gc(): RSS ${summary.memory.at10.rssMb.toFixed(0)} / ${summary.memory.at50.rssMb.toFixed(0)} / ${summary.memory.at100.rssMb.toFixed(0)} MB at 10% / 50% / 100% of the tenants; heapUsed ${summary.memory.at10.heapUsedMb.toFixed(1)} → ${summary.memory.at100.heapUsedMb.toFixed(1)} MB; least-squares slope after 10%: RSS ${signed(summary.memory.rssSlopeMbPer100Tenants)} MB, heapUsed ${signed(heapSlope)} MB per 100 tenants. Peak RSS is the kernel's high-water mark (resourceUsage().maxRSS).`,
+];
+if (TENANTS < 100)
+  resultNotes.push(`Only ${TENANTS} tenants: too few for the memory trend to mean much.`);
+if (summary.projection !== undefined) {
+  const { median: m, p90, medianAfter11Months: late } = summary.projection;
+  const { census } = summary;
+  const units = (phase) => census.dynamodb[phase] ?? { writeUnits: 0, readUnits: 0 };
+  const wru = ["scheduled", "worker", "sesEvents"].reduce((n, p) => n + units(p).writeUnits, 0);
+  const rru = ["scheduled", "worker", "sesEvents"].reduce((n, p) => n + units(p).readUnits, 0);
+  resultNotes.push(
+    `Census of one tenant (DynamoDB on dynalite): ${wru} WRU (scheduled ${units("scheduled").writeUnits}, worker ${units("worker").writeUnits}, sesEvents ${units("sesEvents").writeUnits}), ${rru} RRU, ${census.dynamodb.worker.requests.ScanCommand ?? 0} Scan by the worker; ${census.archive.objects} archive objects (${(census.archive.bytes / 1024).toFixed(0)} KB), ${census.messages.count} messages (${(census.messages.bytes / 1024).toFixed(0)} KB), ${census.workspaceFiles} workspace files downloaded; worker config loads ${ms(census.configLoadsMs)}. Worker writes by item (WRU): ${Object.entries(
+      census.dynamodb.worker.writes,
+    )
+      .map(([kind, n]) => `${kind} ${n}`)
+      .join(", ")}.`,
+    `Projection per 10,000 tenants a month (a model from the warm median and the census; ${PRICES_AS_OF}): Lambda worker ${m.durationMs} ms per tenant (${Math.round(m.computeMs)} compute scaled to ${WORKER_MB} MB's CPU share + ${Math.round(m.networkMs)} assumed request round trips), p90 ${p90.durationMs} ms; total $${m.total.toFixed(2)} a month (at p90 durations $${p90.total.toFixed(2)}; in month 12 $${late.total.toFixed(2)}).`,
+    `Projection items (USD per 10,000 tenants a month): ${m.rows
+      .map((r) =>
+        r.excluded
+          ? `${r.item.replace(/^\((.*)\)$/, "$1")} ${r.usd.toFixed(2)}, not in the total`
+          : `${r.item} ${r.usd.toFixed(2)}`,
+      )
+      .join("; ")}.`,
+  );
+} else {
+  resultNotes.push("Census and cost projection skipped (BENCH_CENSUS=0).");
+}
+writeResult({
+  id: "scale",
+  title: `Scale: the worker pipeline over ${TENANTS.toLocaleString("en-US")} synthetic tenants`,
+  command: "npm run bench:scale",
+  cases: [
+    {
+      name: `pipeline per tenant, warm (${warmTenants.length.toLocaleString("en-US")} tenants)`,
+      subjects: [
+        {
+          name: "exec-intel",
+          runs: warmTenants.map((t) => tenth(t.pipelineMs)),
+          peakRssKb: Math.round(summary.memory.peakRssMb * 1024),
+          detail: `p90 ${ms(warm.p90)}, max ${ms(warm.max)}; first tenant (cold) ${ms(first.pipelineMs)}`,
+        },
+      ],
+    },
+    {
+      name: "pipeline CPU time per tenant, warm (user + system, all threads)",
+      subjects: [
+        {
+          name: "exec-intel",
+          runs: warmTenants.map((t) => tenth(t.pipelineCpuMs)),
+          peakRssKb: null,
+          detail: `p90 ${ms(warmCpu.p90)}`,
+        },
+      ],
+    },
+  ],
+  targets: [
+    {
+      text: `peak memory stays flat as tenants grow: peak RSS (after each tenant) over the second half of the tenants at most ${Math.round((RSS_GROWTH_ALLOWED - 1) * 100)}% above the first half's, and heapUsed after GC growing under ${HEAP_SLOPE_ALLOWED_MB} MB per 100 tenants`,
+      actual: `peak RSS ${mb0(firstHalfPeak)} → ${Number.isNaN(secondHalfPeak) ? "?" : mb0(secondHalfPeak)}; heapUsed ${Number.isNaN(heapSlope) ? "?" : signed(heapSlope)} MB per 100 tenants`,
+      met:
+        secondHalfPeak <= firstHalfPeak * RSS_GROWTH_ALLOWED && heapSlope < HEAP_SLOPE_ALLOWED_MB,
+    },
+  ],
+  notes: resultNotes,
+});

@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { SharedBrowser } from "./adapters/browser/chromium.js";
 import type { FileAuditLog } from "./adapters/log/audit-log.js";
 import type { ArchivedObject, ManifestDelivery } from "./core/archive/manifest.js";
 import type { Archive } from "./core/archive/ports.js";
@@ -68,6 +69,12 @@ export interface ExecutedRun {
 /** Runs the pipeline; a dry run keeps no log, archive or history and sends nothing. */
 export async function executeRun(request: ExecuteRunRequest): Promise<ExecutedRun> {
   const started = request.now();
+  // Rendering's modules (Vega, MJML, resvg, the gate: about half a second) load while collecting
+  // waits on files and git; a failure here is met again, and reported, where they are used.
+  Promise.all([import("./adapters/render/render-report.js"), import("./gate.js")]).then(
+    ([render]) => render.preloadRenderer(),
+    () => {},
+  );
   const collected = await collectWorkspace({
     workspace: request.workspace,
     environment: request.env,
@@ -157,7 +164,14 @@ export async function executeRun(request: ExecuteRunRequest): Promise<ExecutedRu
     archive: null,
     manifests: [],
   };
+  let browser: SharedBrowser | undefined;
   try {
+    // Chromium starts now, so its launch overlaps analysing and rendering instead of adding to it.
+    if (!request.dryRun && config.render.pdf === "auto") {
+      const { findChromium, launchSharedBrowser } = await import("./adapters/browser/chromium.js");
+      const chromiumPath = findChromium();
+      if (chromiumPath !== undefined) browser = launchSharedBrowser(chromiumPath);
+    }
     const analysing = request.now();
     const { readHistories } = await import("./follow-up.js");
     const histories = await readHistories(
@@ -179,7 +193,10 @@ export async function executeRun(request: ExecuteRunRequest): Promise<ExecutedRu
     const gated = await renderAndValidate(collected, composed, {
       pdf: !request.dryRun,
       ...(request.report !== undefined ? { requestedRoles: [request.report] } : {}),
+      ...(browser !== undefined ? { browser: browser.browser } : {}),
     });
+    // Closed as soon as the PDFs are printed: Chromium holds a few hundred MB.
+    await browser?.close();
     knownSecrets = gated.secrets;
     // Logged only now: a warning can quote a bad row, and a credential in it is known to the
     // redactor only once the gate (which scans these lines too) has run.
@@ -397,6 +414,7 @@ export async function executeRun(request: ExecuteRunRequest): Promise<ExecutedRu
     );
     throw error;
   } finally {
+    await browser?.close();
     audit.event("info", "run", `run ${request.runId} ${outcome.status}`, {
       status: outcome.status,
       durationMs: elapsed(started),

@@ -1,11 +1,12 @@
 import path from "node:path";
+import type { Browser } from "playwright-core";
 import { loadWorkspaceRules } from "./adapters/rules/workspace-rules.js";
 import { collectTenantModel } from "./adapters/sources/collect.js";
 import { loadWorkspaceConfig } from "./adapters/workspace/config-file.js";
 import { analyseTenant, RULES } from "./core/analysis/index.js";
 import type { Intelligence } from "./core/analysis/intelligence.js";
 import type { ArchivedObject } from "./core/archive/manifest.js";
-import type { Config, TenantConfig } from "./core/config.js";
+import { type Config, selectTenants, type TenantConfig } from "./core/config.js";
 import { hasErrors, InputError, type Problem, problem } from "./core/errors.js";
 import type { ReportHistory } from "./core/follow-up/since-last-report.js";
 import type { ManifestRef } from "./core/history/ports.js";
@@ -47,20 +48,7 @@ export interface CollectedWorkspace {
  */
 export async function collectWorkspace(request: RunRequest): Promise<CollectedWorkspace> {
   const config = await loadWorkspaceConfig(request.workspace, request.environment);
-  const tenants =
-    request.tenant === undefined
-      ? config.tenants
-      : config.tenants.filter((t) => t.id === request.tenant);
-  if (tenants.length === 0) {
-    throw new InputError([
-      problem(
-        "(command line)",
-        undefined,
-        `no tenant "${request.tenant}" in the config`,
-        `use one of: ${config.tenants.map((t) => t.id).join(", ")}`,
-      ),
-    ]);
-  }
+  const tenants = selectTenants(config, request.tenant);
   const models: TenantModel[] = [];
   const problems: Problem[] = [];
   for (const tenant of tenants) {
@@ -258,7 +246,12 @@ export interface GatedBatch {
 export async function renderAndValidate(
   collected: CollectedWorkspace,
   composed: readonly TenantReports[],
-  options: { pdf: boolean; requestedRoles?: string[] },
+  options: {
+    pdf: boolean;
+    requestedRoles?: string[];
+    /** A browser already launching (launchSharedBrowser), used for every tenant's PDFs. */
+    browser?: Promise<Browser>;
+  },
 ): Promise<GatedBatch> {
   // Loaded here: rendering, secretlint and the mail composer are not needed to validate data.
   const { renderReports } = await import("./adapters/render/render-report.js");
@@ -271,6 +264,7 @@ export async function renderAndValidate(
     const rendered = await renderReports(reports, {
       pdf: options.pdf && collected.config.render.pdf === "auto",
       paper: collected.config.render.paper,
+      ...(options.browser !== undefined ? { browser: options.browser } : {}),
     });
     const result = await validateRendered({
       config: collected.config,

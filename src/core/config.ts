@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type Problem, sortProblems } from "./errors.js";
+import { InputError, type Problem, problem, sortProblems } from "./errors.js";
 import {
   checkTimeZone,
   parseScheduleExpression,
@@ -874,4 +874,21 @@ export function findDuplicates<T>(values: readonly T[]): number[] {
     seen.add(value);
   });
   return repeats;
+}
+
+/** The tenants a command covers: all, or the one `--tenant` names (InputError if none has it). */
+export function selectTenants(config: Config, tenant: string | undefined): TenantConfig[] {
+  const tenants =
+    tenant === undefined ? config.tenants : config.tenants.filter((t) => t.id === tenant);
+  if (tenants.length === 0) {
+    throw new InputError([
+      problem(
+        "(command line)",
+        undefined,
+        `no tenant "${tenant}" in the config`,
+        `use one of: ${config.tenants.map((t) => t.id).join(", ")}`,
+      ),
+    ]);
+  }
+  return tenants;
 }

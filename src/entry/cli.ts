@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from "commander";
 import { isPeriod } from "../adapters/sources/values.js";
 import { formatProblem, InputError, type Problem, problem } from "../core/errors.js";
 import { newRunId } from "../run-id.js";
+import type { ExportResult } from "./export.js";
 import { formatModelSummary } from "./summary-text.js";
 import { readPackageVersion } from "./version.js";
 
@@ -416,32 +417,57 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       },
     );
 
-  program
+  const exporter = program
     .command("export")
-    .description("write your records in another tool's format")
-    .command("ledger")
-    .description(
-      "the categorised ledger as a plain-text accounting journal (hledger/ledger-cli or beancount), one per tenant",
+    .description("write your records in another tool's format");
+  const exportOptions = (command: Command, format: string, files: string, fallback?: string) =>
+    (fallback === undefined
+      ? command.requiredOption("--format <format>", format)
+      : command.option("--format <format>", format, fallback)
     )
-    .requiredOption("--format <format>", "hledger or beancount")
-    .option("-w, --workspace <dir>", "workspace folder", ".")
-    .option("--tenant <id>", "only this tenant")
-    .option("--period <YYYY-MM>", "only transactions through the end of this month (default: all)")
-    .option("--out <dir>", "write <tenant>.journal or <tenant>.beancount here (default: stdout)")
-    .action(
-      async (options: {
-        format: string;
-        workspace: string;
-        tenant?: string;
-        period?: string;
-        out?: string;
-      }) => {
-        const { exportLedger } = await import("./export.js");
-        const result = await exportLedger({ ...options, env: io.env, now: io.now() });
-        reportWarnings(io, result.warnings);
-        io.stdout(result.journal ?? result.written.map((file) => `wrote ${file}\n`).join(""));
-      },
-    );
+      .option("-w, --workspace <dir>", "workspace folder", ".")
+      .option("--tenant <id>", "only this tenant")
+      .option(
+        "--period <YYYY-MM>",
+        "only transactions through the end of this month (default: all)",
+      )
+      .option("--out <dir>", `write ${files} here (default: stdout)`);
+  type ExportOptions = {
+    format: string;
+    workspace: string;
+    tenant?: string;
+    period?: string;
+    out?: string;
+  };
+  const printExport = (result: ExportResult) => {
+    reportWarnings(io, result.warnings);
+    io.stdout(result.text ?? result.written.map((file) => `wrote ${file}\n`).join(""));
+  };
+  exportOptions(
+    exporter
+      .command("ledger")
+      .description(
+        "the categorised ledger as a plain-text accounting journal (hledger/ledger-cli or beancount), one per tenant",
+      ),
+    "hledger or beancount",
+    "<tenant>.journal or <tenant>.beancount",
+  ).action(async (options: ExportOptions) => {
+    const { exportLedger } = await import("./export.js");
+    printExport(await exportLedger({ ...options, env: io.env, now: io.now() }));
+  });
+  exportOptions(
+    exporter
+      .command("totals")
+      .description(
+        "income and expense totals by month, entity and account (amounts as the bank saw them: income positive, expenses negative), one per tenant",
+      ),
+    "csv or json",
+    "<tenant>.csv or <tenant>.json",
+    "csv",
+  ).action(async (options: ExportOptions) => {
+    const { exportTotals } = await import("./export.js");
+    printExport(await exportTotals({ ...options, env: io.env, now: io.now() }));
+  });
 
   program
     .command("inbox")

@@ -1,8 +1,13 @@
-import { existsSync } from "node:fs";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyWorkspace, makeTempDir, PORTFOLIO, runCli } from "../helpers/cli.js";
+import {
+  copyWorkspace,
+  expectRefusedWithOut,
+  makeTempDir,
+  PORTFOLIO,
+  runCli,
+} from "../helpers/cli.js";
 
 // The command-line contract of `exec-intel export ledger`: where the journal goes, and bad
 // input refused with exit 2, a located message and a way out, before anything is written.
@@ -79,16 +84,8 @@ describe("export ledger output", () => {
 });
 
 describe("export ledger bad input exits 2, says what to do, writes nothing", () => {
-  const refused = async (args: string[], message: string, hint?: string) => {
-    const folder = path.join(out, `refused-${Math.random().toString(36).slice(2)}`);
-    const run = await runCli([...args, "--out", folder]);
-    expect(run.code, run.stderr).toBe(2);
-    expect(run.stdout).toBe("");
-    expect(run.stderr).toContain(message);
-    if (hint !== undefined) expect(run.stderr).toContain(`hint: ${hint}`);
-    expect(existsSync(folder)).toBe(false);
-    return run;
-  };
+  const refused = (args: string[], message: string, hint?: string) =>
+    expectRefusedWithOut(runCli, out, args, message, hint);
 
   it("an unknown --format", async () => {
     await refused(

@@ -1,67 +1,21 @@
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hledgerDescription, renderJournal } from "../../src/core/export/journal.js";
 import type { Transaction } from "../../src/core/model/index.js";
 import { collectWorkspace } from "../../src/run.js";
+import { runClean, runTool, type ToolRun, toolPath } from "../helpers/accounting-tools.js";
 import { copyWorkspace, makeTempDir, PORTFOLIO, runCli } from "../helpers/cli.js";
 
 // The exported journals are read back by the real tools a user would move to: hledger and
 // ledger-cli (one journal for both) and beancount. Their totals must be the model's totals.
 
-const INSTALL = "apt-get install hledger ledger beancount";
 const TOOLS = ["hledger", "ledger", "bean-check", "bean-query"] as const;
 type Tool = (typeof TOOLS)[number];
 
-/** A tool on PATH, or a failure that says how to install it: these tests never skip. */
-function toolPath(tool: Tool): string {
-  for (const dir of (process.env.PATH ?? "/usr/bin").split(path.delimiter)) {
-    const candidate = path.join(dir, tool);
-    if (dir !== "" && existsSync(candidate)) return candidate;
-  }
-  throw new Error(
-    `${tool} is not installed: the journal export is tested against the real accounting tools; run \`${INSTALL}\``,
-  );
-}
-
-interface ToolRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs an accounting tool in a UTF-8 locale (hledger 1.25 cannot read UTF-8 under LANG=C). */
-function tool(name: Tool, args: readonly string[]): Promise<ToolRun> {
-  const env = {
-    PATH: process.env.PATH ?? "/usr/bin",
-    HOME: scratch,
-    LANG: "C.UTF-8",
-    LC_ALL: "C.UTF-8",
-  };
-  return new Promise((resolve, reject) => {
-    execFile(
-      toolPath(name),
-      args,
-      { env, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (error !== null && typeof error.code !== "number") reject(error);
-        else resolve({ code: error === null ? 0 : (error.code as number), stdout, stderr });
-      },
-    );
-  });
-}
-
-/** Like `tool`, and the tool must have exited 0 with nothing on stderr. */
-async function clean(name: Tool, args: readonly string[]): Promise<string> {
-  const run = await tool(name, args);
-  expect({ code: run.code, stderr: run.stderr }, `${name} ${args.join(" ")}`).toEqual({
-    code: 0,
-    stderr: "",
-  });
-  return run.stdout;
-}
+const tool = (name: Tool, args: readonly string[]) => runTool(name, args, scratch);
+const clean = (name: Tool, args: readonly string[]) => runClean(name, args, scratch);
 
 // Minor-unit digits of the currencies these tests use, written out rather than computed.
 const DIGITS: Record<string, number> = { USD: 2, EUR: 2, JPY: 0, KWD: 3 };

@@ -1,8 +1,9 @@
+import { existsSync } from "node:fs";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll } from "vitest";
+import { afterAll, expect } from "vitest";
 import { type Io, main } from "../../src/entry/cli.js";
 
 /** The reference workspace shipped in examples/. */
@@ -99,4 +100,26 @@ export function portfolioCopies(): (yaml?: string) => Promise<string> {
     cleanups.push(cleanup);
     return dir;
   };
+}
+
+/**
+ * Runs `args` with `--out` to a fresh folder under `scratch` (through `runner`: in-process or the
+ * built CLI) and expects the refusal of bad input: exit 2, `message` and `hint` on stderr, nothing
+ * on stdout, and no folder written.
+ */
+export async function expectRefusedWithOut(
+  runner: (argv: string[]) => Promise<CliRun>,
+  scratch: string,
+  args: string[],
+  message: string,
+  hint?: string,
+): Promise<CliRun> {
+  const folder = path.join(scratch, `refused-${Math.random().toString(36).slice(2)}`);
+  const run = await runner([...args, "--out", folder]);
+  expect(run.code, run.stderr).toBe(2);
+  expect(run.stdout).toBe("");
+  expect(run.stderr).toContain(message);
+  if (hint !== undefined) expect(run.stderr).toContain(`hint: ${hint}`);
+  expect(existsSync(folder)).toBe(false);
+  return run;
 }

@@ -84,3 +84,32 @@ export async function withBrowser<T>(
     await browser.close();
   }
 }
+
+/** A browser launched ahead of need, shared by every report of a run; close it once done. */
+export interface SharedBrowser {
+  /** Settles when Chromium is up (or failed to start: awaiting it then throws why). */
+  browser: Promise<Browser>;
+  /** Closes the browser if it started; safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts launching Chromium now, without waiting: the launch (about half a second) overlaps
+ * whatever the caller does next, such as analysing the data the PDFs will show.
+ */
+export function launchSharedBrowser(executablePath: string): SharedBrowser {
+  const browser = launchChromium(executablePath);
+  // A launch failure is reported where the browser is awaited; until then it is not unhandled.
+  browser.catch(() => {});
+  let closing: Promise<void> | undefined;
+  return {
+    browser,
+    close: () => {
+      closing ??= browser.then(
+        (b) => b.close(),
+        () => {},
+      );
+      return closing;
+    },
+  };
+}

@@ -122,10 +122,14 @@ export function stableDefIds(svg: string): string {
       );
 }
 
-/** Rasterises a chart SVG at 2x with the bundled DejaVu Sans only, on white. */
+/**
+ * Rasterises a chart SVG at 2x with the bundled DejaVu Sans only, on white. resvg parses the
+ * fonts and draws on libuv's thread pool (renderAsync), so the main thread lays out the next
+ * chart or report meanwhile; only the PNG encoding runs here.
+ */
 export async function chartPng(svg: string): Promise<Uint8Array> {
-  const { Resvg } = await import("@resvg/resvg-js");
-  const png = new Resvg(svg, {
+  const { renderAsync } = await import("@resvg/resvg-js");
+  const image = await renderAsync(svg, {
     fitTo: { mode: "zoom", value: PNG_SCALE },
     background: "#ffffff",
     font: {
@@ -134,10 +138,8 @@ export async function chartPng(svg: string): Promise<Uint8Array> {
       defaultFontFamily: CHART_FONT,
       sansSerifFamily: CHART_FONT,
     },
-  })
-    .render()
-    .asPng();
-  return new Uint8Array(png);
+  });
+  return new Uint8Array(image.asPng());
 }
 
 /** A vega loader that refuses every load: chart data is inline, so a URL would be a bug or an attack. */

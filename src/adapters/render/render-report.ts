@@ -45,22 +45,61 @@ export async function renderReport(
   return rendered;
 }
 
-/** Renders many reports; when PDFs are asked for and Chromium is installed, one browser prints them all. */
+/**
+ * Renders many reports, in the given order. They are rendered concurrently: resvg rasterises one
+ * report's charts on the thread pool and Chromium prints another's PDF while this thread lays out
+ * the next. When PDFs are asked for and Chromium is installed, one browser prints them all: the
+ * caller's `browser` if given (it stays open), else one launched here and closed afterwards.
+ */
 export async function renderReports(
   documents: readonly ReportDocument[],
-  options: Omit<RenderOptions, "browser"> = {},
+  options: Omit<RenderOptions, "browser"> & { browser?: Promise<Browser> } = {},
 ): Promise<{ reports: RenderedReport[]; pdf: "printed" | "off" | "no-chromium" }> {
-  const renderAll = async (browser?: Browser) => {
-    const reports: RenderedReport[] = [];
-    for (const document of documents) {
-      reports.push(await renderReport(document, { ...options, ...(browser ? { browser } : {}) }));
-    }
-    return reports;
-  };
+  const { browser: shared, ...renderOptions } = options;
+  const renderAll = (browser?: Browser) =>
+    inPool(documents, browser !== undefined ? PDF_PAGES : documents.length, (document) =>
+      renderReport(document, { ...renderOptions, ...(browser ? { browser } : {}) }),
+    );
   if (options.pdf !== true) return { reports: await renderAll(), pdf: "off" };
+  if (shared !== undefined) return { reports: await renderAll(await shared), pdf: "printed" };
   const chromium = findChromium();
   if (chromium === undefined) return { reports: await renderAll(), pdf: "no-chromium" };
   return { reports: await withBrowser(renderAll, chromium), pdf: "printed" };
+}
+
+/** Pages printing at once: more only queue for the same two cores and add memory. */
+const PDF_PAGES = 3;
+
+/** Maps `items` through `fn` with at most `size` at a time; answers in the items' order. */
+async function inPool<T, R>(
+  items: readonly T[],
+  size: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const runner = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(size, items.length)) }, runner));
+  return results;
+}
+
+/**
+ * Starts loading the heavy libraries rendering uses (Vega, Vega-Lite, resvg, MJML, the mail
+ * composer) without waiting, so a caller can overlap their loading with I/O-bound work.
+ */
+export function preloadRenderer(): void {
+  Promise.all([
+    import("vega"),
+    import("vega-lite"),
+    import("@resvg/resvg-js"),
+    import("mjml"),
+    import("nodemailer/lib/mail-composer"),
+  ]).catch(() => {});
 }
 
 /** Every chart block of a report, in document order. */

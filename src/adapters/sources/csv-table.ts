@@ -38,11 +38,24 @@ export function readCsvTable<T>(
   options: CsvTableOptions,
   convert: (row: CsvRow) => RowResult<T>,
 ): { records: T[]; problems: Problem[] } {
+  const records: T[] = [];
+  const { problems } = visitCsvTable(text, options, convert, (record) => records.push(record));
+  return { records, problems };
+}
+
+/**
+ * Like readCsvTable, but hands each record to `visit` as it is made instead of keeping them:
+ * a caller that folds a million rows into a few totals never holds the rows.
+ */
+export function visitCsvTable<T>(
+  text: string,
+  options: CsvTableOptions,
+  convert: (row: CsvRow) => RowResult<T>,
+  visit: (record: T) => void,
+): { problems: Problem[] } {
   const { file } = options;
   const headerHint = `add a header row: ${options.required.join(",")}`;
-  if (text.trim() === "")
-    return { records: [], problems: [problem(file, 1, "file is empty", headerHint)] };
-  const records: T[] = [];
+  if (text.trim() === "") return { problems: [problem(file, 1, "file is empty", headerHint)] };
   const problems: Problem[] = [];
   const badRow = options.onBadRow === "skip" ? warning : problem;
   let columns: Map<string, number> | undefined;
@@ -104,7 +117,7 @@ export function readCsvTable<T>(
       }
       row.line = line;
       const converted = convert(row);
-      if ("record" in converted) records.push(converted.record);
+      if ("record" in converted) visit(converted.record);
       else {
         const column = converted.column !== undefined ? columns.get(converted.column) : undefined;
         const p = badRow(file, line, converted.error, converted.hint);
@@ -114,7 +127,7 @@ export function readCsvTable<T>(
   });
   if (columns === undefined && problems.length === 0)
     problems.push(problem(file, 1, "file has no header row", headerHint));
-  return { records, problems };
+  return { problems };
 }
 
 function checkHeader(header: readonly string[], required: readonly string[]): string | undefined {

@@ -2,7 +2,7 @@ import type { Categoriser } from "../../core/categorise.js";
 import type { LedgerSourceConfig } from "../../core/config.js";
 import type { Problem } from "../../core/errors.js";
 import type { Transaction } from "../../core/model/index.js";
-import { type RowResult, readCsvTable } from "./csv-table.js";
+import { type RowResult, visitCsvTable } from "./csv-table.js";
 import { parseDate, parseMoneyCents } from "./values.js";
 
 /** Parses one bank/card/processor CSV export into categorised transactions (pure). */
@@ -12,6 +12,25 @@ export function parseLedgerCsv(
   file: string,
   categoriserFor: (entity: string) => Categoriser,
 ): { transactions: Transaction[]; problems: Problem[] } {
+  const transactions: Transaction[] = [];
+  const { problems } = visitLedgerCsv(text, source, file, categoriserFor, (t) =>
+    transactions.push(t),
+  );
+  return { transactions, problems };
+}
+
+/**
+ * Parses one export like parseLedgerCsv, handing each transaction to `visit` as it is made
+ * instead of keeping it (pure apart from `visit`): folding an export into totals this way never
+ * holds its rows, so a million of them cost the collector almost nothing.
+ */
+export function visitLedgerCsv(
+  text: string,
+  source: LedgerSourceConfig,
+  file: string,
+  categoriserFor: (entity: string) => Categoriser,
+  visit: (transaction: Transaction) => void,
+): { problems: Problem[] } {
   const categorise = categoriserFor(source.entity);
   // Exports repeat the same dates on many rows; parse each distinct date once.
   const dates = new Map<string, string | undefined>();
@@ -33,7 +52,7 @@ export function parseLedgerCsv(
   const required = mapped.filter((name): name is string => name !== undefined);
   const flip = source.sign === "inverted" ? -1 : 1;
   const moneyHint = "write a number such as -1234.56, 1,234.56 or (1,234.56)";
-  const { records, problems } = readCsvTable<Transaction>(
+  return visitCsvTable<Transaction>(
     text,
     { file, delimiter: source.delimiter, onBadRow: source.onBadRow, required },
     (row): RowResult<Transaction> => {
@@ -107,6 +126,6 @@ export function parseLedgerCsv(
       if (category !== undefined) transaction.category = category;
       return { record: transaction };
     },
+    visit,
   );
-  return { transactions: records, problems };
 }

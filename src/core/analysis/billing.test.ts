@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { modelWithBooks, sampleBook } from "../../../test/fixtures/billing/sample-book.js";
 import { contextFor, emptyModel } from "../../../test/helpers/model.js";
-import { analyseBilling } from "./billing.js";
+import type { BillingClient, ClientContract, ClientPayment, TimeEntry } from "../model/billing.js";
+import {
+  analyseBilling,
+  billingWindow,
+  clientName,
+  clientsWithoutModel,
+  clientYears,
+  contractOn,
+  currentContract,
+  invoiceBalances,
+} from "./billing.js";
 import type { AnalysisOutput } from "./types.js";
 
 // Expectations worked out by hand from test/fixtures/billing/sample-book.ts (window
@@ -120,5 +130,96 @@ describe("analyseBilling", () => {
       { billing: { report: "billing-audit", expectedKpis: [], entity: "dc-clients" } },
     );
     expect(values(analyseBilling(context))["billing-invoiced"]).toBe(2500);
+  });
+});
+
+describe("joins of the billing records", () => {
+  // Records of different clients and invoices interleaved, to show each join keeps its own records
+  // in the book's order and takes the first match where a lookup finds one.
+  function interleaved() {
+    const book = sampleBook();
+    const pay = (date: string, invoice: string, dollars: number, reference: string) => ({
+      ...(book.payments[0] as ClientPayment),
+      date,
+      invoice,
+      client: invoice.startsWith("A") ? "alpha" : "beta",
+      amountCents: dollars * 100,
+      reference,
+    });
+    book.payments = [
+      pay("2026-10-05", "A1", 50, "a1-second"),
+      pay("2026-06-20", "B0", 400, "b0-first"),
+      pay("2026-10-01", "A1", 20, "a1-first"),
+      pay("2026-11-02", "A1", 130, "a1-after"), // after the day asked about
+      pay("2026-07-01", "B0", 100, "b0-second"),
+    ];
+    return book;
+  }
+
+  it("gives each invoice only its own payments up to the day, in the book's order", () => {
+    const balances = invoiceBalances(interleaved(), "2026-10-31");
+    const of = (id: string) => balances.find((b) => b.invoice.id === id);
+    expect(of("A1")?.payments.map((p) => p.reference)).toEqual(["a1-second", "a1-first"]);
+    expect(of("A1")?.outstandingCents).toBe(13_000);
+    expect(of("B0")?.payments.map((p) => p.reference)).toEqual(["b0-first", "b0-second"]);
+    expect(of("B0")?.outstandingCents).toBe(50_000);
+    expect(of("A2")?.payments).toEqual([]);
+    // Invoices keep the book's order; those issued after the day are left out.
+    expect(balances.map((b) => b.invoice.id)).toEqual(["A0", "B0", "V1", "A2", "A1", "B1", "D1"]);
+    expect(invoiceBalances(interleaved(), "2026-07-15").map((b) => b.invoice.id)).toEqual([
+      "A0",
+      "B0",
+      "V1",
+    ]);
+    // The later payment counts once the day reaches it.
+    const later = invoiceBalances(interleaved(), "2026-11-30").find((b) => b.invoice.id === "A1");
+    expect(later?.payments.map((p) => p.reference)).toEqual(["a1-second", "a1-first", "a1-after"]);
+  });
+
+  it("finds a client's contract among others' and the first one in force when two overlap", () => {
+    const book = sampleBook();
+    const [alpha, beta, gamma] = book.contracts as [ClientContract, ClientContract, ClientContract];
+    const alphaLater = { ...alpha, start: "2026-03-01", rateCents: 15_000 };
+    const alphaOverlap = { ...alphaLater, start: "2026-04-01", rateCents: 99_900 };
+    book.contracts = [{ ...alpha, end: "2026-02-28" }, beta, alphaLater, gamma, alphaOverlap];
+    expect(contractOn(book, "alpha", "2026-01-15")?.rateCents).toBe(10_000);
+    expect(contractOn(book, "alpha", "2026-05-01")?.rateCents).toBe(15_000);
+    expect(contractOn(book, "gamma", "2026-04-30")).toBeUndefined();
+    expect(contractOn(book, "nobody", "2026-05-01")).toBeUndefined();
+    expect(currentContract(book, "gamma", "2026-01-01")?.model).toBe("none");
+    expect(currentContract(book, "alpha", "2026-10-31")?.rateCents).toBe(15_000);
+  });
+
+  it("sums each client's own entries, invoices and payments, and names clients by the first record", () => {
+    const book = interleaved();
+    book.clients.push({ ...(book.clients[0] as BillingClient), name: "Alpha Again" });
+    const years = clientYears(book, billingWindow("2026-10"));
+    expect(years.map((y) => [y.client, y.hours, y.invoicedCents, y.collectedCents])).toEqual([
+      ["beta", 5, 200_000, 50_000],
+      ["alpha", 3.75, 50_000, 7_000],
+      // The second record of alpha is summed again, as every client record is.
+      ["alpha", 3.75, 50_000, 7_000],
+      ["gamma", 3, 0, 0],
+    ]);
+    expect(clientName(book, "alpha")).toBe("Alpha Co");
+    expect(clientName(book, "zeta")).toBe("zeta");
+    // Delta has no contract; gamma's contract starts 2026-05-01. Each keeps its entries in book order.
+    const work = (client: string, date: string, hours: number): TimeEntry => ({
+      ...(book.timeEntries[0] as TimeEntry),
+      client,
+      date,
+      hours,
+    });
+    book.timeEntries = [
+      work("delta", "2026-10-02", 2),
+      ...book.timeEntries,
+      work("gamma", "2026-04-01", 1),
+      work("delta", "2026-08-01", 0.5),
+    ];
+    const unmodelled = clientsWithoutModel(book, billingWindow("2026-10"));
+    expect(unmodelled.map((u) => [u.client, u.hours, u.entries.map((e) => e.date)])).toEqual([
+      ["gamma", 4, ["2026-06-15", "2026-04-01"]],
+      ["delta", 2.5, ["2026-10-02", "2026-08-01"]],
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import type {
+  BillingClient,
   ClientBook,
   ClientContract,
   ClientInvoice,
@@ -7,6 +8,7 @@ import type {
 } from "../model/billing.js";
 import { bookFigures, daysBetween, latestAsOf, monthRange, periodEnd, plural } from "./common.js";
 import { formatUsd } from "./finance.js";
+import { groupBy, grouper } from "./group-by.js";
 import { trailingMonths } from "./money.js";
 import type { AnalysisContext, AnalysisOutput, Cell, Figure, Table } from "./types.js";
 
@@ -52,14 +54,23 @@ export function sumHours(entries: readonly Pick<TimeEntry, "hours">[]): number {
   return entries.reduce((sum, e) => sum + Math.round(e.hours * 100), 0) / 100;
 }
 
+// Contracts, payments and client names are looked up per time entry, per invoice and per client,
+// from the analysis, rules and reports alike; scanning the whole list for each made the audit grow
+// with the square of the book. Each list is grouped once by its join key and the grouping kept per
+// list (a book is not changed once read; a list whose length changed is grouped anew). A group
+// keeps the list's order, as a filter or find over the whole list would.
+const contractsByClient = grouper((c: ClientContract) => c.client);
+const paymentsByInvoice = grouper((p: ClientPayment) => p.invoice);
+const NO_RECORDS: readonly never[] = [];
+
 /** The contract in force for a client on a day. */
 export function contractOn(
   book: ClientBook,
   client: string,
   date: string,
 ): ClientContract | undefined {
-  return book.contracts.find(
-    (c) => c.client === client && c.start <= date && (c.end === undefined || date <= c.end),
+  return (contractsByClient(book.contracts).get(client) ?? NO_RECORDS).find(
+    (c) => c.start <= date && (c.end === undefined || date <= c.end),
   );
 }
 
@@ -69,9 +80,9 @@ export function currentContract(
   client: string,
   date: string,
 ): ClientContract | undefined {
-  const mine = book.contracts
-    .filter((c) => c.client === client)
-    .sort((a, b) => a.start.localeCompare(b.start));
+  const mine = [...(contractsByClient(book.contracts).get(client) ?? NO_RECORDS)].sort((a, b) =>
+    a.start.localeCompare(b.start),
+  );
   return contractOn(book, client, date) ?? mine.filter((c) => c.start <= date).at(-1) ?? mine[0];
 }
 
@@ -95,9 +106,11 @@ export function hourlyRateCents(contract: ClientContract | undefined): number | 
   return contract?.model === "none" ? undefined : contract?.rateCents;
 }
 
+const clientsById = grouper((c: BillingClient) => c.id);
+
 /** The client's display name. */
 export function clientName(book: ClientBook, id: string): string {
-  return book.clients.find((c) => c.id === id)?.name ?? id;
+  return clientsById(book.clients).get(id)?.[0]?.name ?? id;
 }
 
 /** Invoices that were sent to the client (drafts and void invoices bill nothing). */
@@ -122,10 +135,11 @@ export interface InvoiceBalance {
 
 /** Every invoice's payments and balance as of a day. */
 export function invoiceBalances(book: ClientBook, asOf: string): InvoiceBalance[] {
+  const byInvoice = paymentsByInvoice(book.payments);
   return book.invoices
     .filter((i) => i.issued <= asOf)
     .map((invoice) => {
-      const payments = book.payments.filter((p) => p.invoice === invoice.id && p.date <= asOf);
+      const payments = (byInvoice.get(invoice.id) ?? NO_RECORDS).filter((p) => p.date <= asOf);
       const paidCents = payments.reduce((sum, p) => sum + p.amountCents, 0);
       return {
         invoice,
@@ -231,9 +245,10 @@ export interface UnbilledWork {
 
 /** Unbilled time per client among the entries given, largest value first. */
 export function unbilledWork(book: ClientBook, entries: readonly TimeEntry[]): UnbilledWork[] {
-  const byClient = new Map<string, TimeEntry[]>();
-  for (const e of entries)
-    if (e.invoice === undefined) byClient.set(e.client, [...(byClient.get(e.client) ?? []), e]);
+  const byClient = groupBy(
+    entries.filter((e) => e.invoice === undefined),
+    (e) => e.client,
+  );
   return [...byClient.entries()]
     .map(([client, list]): UnbilledWork => {
       const sorted = [...list].sort((a, b) => a.date.localeCompare(b.date));
@@ -271,13 +286,14 @@ export function clientsWithoutModel(
   book: ClientBook,
   window: { first: string; last: string },
 ): UnmodelledClient[] {
-  const byClient = new Map<string, TimeEntry[]>();
-  for (const e of book.timeEntries) {
-    if (!inWindow(e.date, window)) continue;
-    const contract = contractOn(book, e.client, e.date);
-    if (contract === undefined || contract.model === "none")
-      byClient.set(e.client, [...(byClient.get(e.client) ?? []), e]);
-  }
+  const byClient = groupBy(
+    book.timeEntries.filter((e) => {
+      if (!inWindow(e.date, window)) return false;
+      const contract = contractOn(book, e.client, e.date);
+      return contract === undefined || contract.model === "none";
+    }),
+    (e) => e.client,
+  );
   return [...byClient.entries()]
     .map(([client, entries]) => {
       const contract = currentContract(book, client, window.last);
@@ -308,14 +324,24 @@ export function clientYears(
   book: ClientBook,
   window: { first: string; last: string },
 ): ClientYear[] {
-  const entries = book.timeEntries.filter((e) => inWindow(e.date, window));
-  const invoices = issuedInvoices(book, window.last).filter((i) => inWindow(i.issued, window));
-  const payments = book.payments.filter((p) => inWindow(p.date, window));
+  // Grouped by client once, not filtered per client.
+  const entries = groupBy(
+    book.timeEntries.filter((e) => inWindow(e.date, window)),
+    (e) => e.client,
+  );
+  const invoices = groupBy(
+    issuedInvoices(book, window.last).filter((i) => inWindow(i.issued, window)),
+    (i) => i.client,
+  );
+  const payments = groupBy(
+    book.payments.filter((p) => inWindow(p.date, window)),
+    (p) => p.client,
+  );
   return book.clients
     .map((c): ClientYear => {
-      const mine = entries.filter((e) => e.client === c.id);
+      const mine = entries.get(c.id) ?? NO_RECORDS;
       const hours = sumHours(mine);
-      const invoicedCents = sumCents(invoices.filter((i) => i.client === c.id));
+      const invoicedCents = sumCents(invoices.get(c.id) ?? NO_RECORDS);
       const contract = currentContract(book, c.id, window.last);
       return {
         client: c.id,
@@ -323,7 +349,7 @@ export function clientYears(
         hours,
         billedHours: sumHours(mine.filter((e) => e.invoice !== undefined)),
         invoicedCents,
-        collectedCents: sumCents(payments.filter((p) => p.client === c.id)),
+        collectedCents: sumCents(payments.get(c.id) ?? NO_RECORDS),
         ...(hours > 0 ? { rateCents: Math.round(invoicedCents / hours) } : {}),
       };
     })

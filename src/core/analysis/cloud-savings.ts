@@ -7,6 +7,7 @@ import {
   type ListPrices,
 } from "../cloud/list-prices.js";
 import type { CloudAccount, TenantModel, Traced } from "../model/index.js";
+import { grouped } from "../number-format.js";
 import { plural } from "./common.js";
 import { bestMatch, contentWords } from "./content-words.js";
 
@@ -127,8 +128,7 @@ const provisionedCapacity: AccountRule = (account, { prices }) =>
       const hourly = read * prices.dynamoReadUnitHour + write * prices.dynamoWriteUnitHour;
       const monthlyCents = Math.round(hourly * HOURS_PER_MONTH * 100);
       if (monthlyCents === 0) return [];
-      const items =
-        table.itemCount !== undefined ? `, ${table.itemCount.toLocaleString("en-US")} items` : "";
+      const items = table.itemCount !== undefined ? `, ${grouped(table.itemCount)} items` : "";
       return [
         found(account, table.entity, {
           subject: `DynamoDB table ${table.name}${items}`,

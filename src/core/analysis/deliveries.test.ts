@@ -3,9 +3,12 @@ import { deliveryContext, handBook } from "../../../test/fixtures/deliveries/boo
 import {
   analyseDeliveries,
   completedDeliveries,
+  costDelivery,
   crewShortDeliveries,
   deliveryBookOf,
   documentChecks,
+  hasConfirmedSkipper,
+  unconfirmedCrew,
 } from "./deliveries.js";
 import type { AnalysisOutput } from "./types.js";
 
@@ -130,5 +133,70 @@ describe("analyseDeliveries", () => {
       440_000, 130_000,
     ]);
     expect(crewShortDeliveries(handBook()).map((d) => d.id)).toEqual(["E", "F"]);
+  });
+});
+
+describe("joins of legs, crew and documents", () => {
+  // The hand book's records reordered so that deliveries interleave: each delivery must get only
+  // its own legs (by leg number) and crew (in the book's order), and each person only their own
+  // certification of the right kind, whatever the case of the name.
+  function shuffled() {
+    const book = handBook();
+    book.legs = [...book.legs].reverse();
+    const [a1, a2, b, c, d, e1, e2] = book.crew;
+    book.crew = [e2, a2, d, b, a1, c, e1].filter((x) => x !== undefined);
+    const doc = (i: number) => book.documents[i] as (typeof book.documents)[number];
+    book.documents = [
+      ...book.documents,
+      // A licence is not the STCW certificate Tess's position needs.
+      { ...doc(3), holder: "Tess Lindqvist", name: "licence of Tess" },
+      // Rafael's renewed licence, his name in capitals, is his latest; an STCW is not a licence.
+      { ...doc(3), holder: "RAFAEL ORTEGA", expires: "2029-01-01", name: "renewed licence" },
+      { ...doc(4), holder: "Rafael Ortega", expires: "2030-01-01", name: "stcw of Rafael" },
+      // Same expiry as the insurance of D already on file: the first on file is kept.
+      { ...doc(0), name: "second insurance of D" },
+    ];
+    return book;
+  }
+
+  it("costs each delivery from its own legs and crew only", () => {
+    const book = shuffled();
+    const a = book.deliveries.find((d) => d.id === "A");
+    if (a === undefined) throw new Error("no A");
+    const costing = costDelivery(book, a);
+    expect(costing.legs.map((l) => [l.delivery, l.leg])).toEqual([
+      ["A", 1],
+      ["A", 2],
+    ]);
+    expect(costing.crew.map((c) => c.person)).toEqual(["Jonah Reyes", "Rafael Ortega"]);
+    expect(costing.costCents).toBe(130_000);
+    expect(completedDeliveries(book, "2026-10").map((c) => c.costCents)).toEqual([
+      440_000, 130_000,
+    ]);
+  });
+
+  it("finds each delivery's crew and each person's document of the kind needed", () => {
+    const book = shuffled();
+    const [e, f] = ["E", "F"].map((id) => book.deliveries.find((d) => d.id === id));
+    if (e === undefined || f === undefined) throw new Error("no E or F");
+    expect(unconfirmedCrew(book, e).map((c) => c.person)).toEqual(["Tess Lindqvist"]);
+    expect(hasConfirmedSkipper(book, e)).toBe(true);
+    expect(hasConfirmedSkipper(book, f)).toBe(false);
+    expect(crewShortDeliveries(book).map((d) => d.id)).toEqual(["E", "F"]);
+    const checks = documentChecks(book, "2026-10");
+    expect(checks.map((c) => [c.delivery.id, c.holder, c.status, c.document?.name])).toEqual([
+      ["D", "D", "lapses", "insurance of D"],
+      ["D", "Rafael Ortega", "valid", "renewed licence"],
+      ["E", "E", "valid", "insurance of E"],
+      ["E", "Tess Lindqvist", "expired", "stcw of Tess Lindqvist"],
+      ["E", "Rafael Ortega", "valid", "renewed licence"],
+      ["F", "F", "missing", undefined],
+    ]);
+    const open = rows(analyseDeliveries(deliveryContext(book)), "delivery-open");
+    expect(open?.map((r) => [r[0], r[5], r[6]])).toEqual([
+      ["D Vessel D, San Diego → Ensenada", "1 of 1", "1 gap"],
+      ["E Vessel E, San Diego → Ensenada", "1 of 2", "1 gap"],
+      ["F Vessel F, San Diego → Ensenada", "no crew listed", "1 gap"],
+    ]);
   });
 });

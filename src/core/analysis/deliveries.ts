@@ -8,6 +8,7 @@ import type {
   DeliveryLeg,
 } from "../model/deliveries.js";
 import { bookFigures, latestAsOf, monthName, monthRange, periodEnd, plural } from "./common.js";
+import { grouper } from "./group-by.js";
 import { monthOf, toCurrency, trailingMonths } from "./money.js";
 import type { AnalysisContext, AnalysisOutput, Figure, Table } from "./types.js";
 
@@ -65,10 +66,31 @@ export interface DeliveryCosting {
   overBudgetCents: number;
 }
 
+// Legs, crew and documents are joined to deliveries and people many times a run (per delivery,
+// per crew member, from analyses, rules and reports alike); scanning the whole list for each made
+// the analysis grow with the square of the book. Each list is grouped once by its join key and the
+// grouping kept per list (a book is not changed once read; a list whose length changed is grouped
+// anew). A group keeps the list's order, as a filter would.
+function grouped<T>(keyOf: (item: T) => string): (list: readonly T[], key: string) => readonly T[] {
+  const groups = grouper(keyOf);
+  return (list, key) => groups(list).get(key) ?? [];
+}
+
+const legsOf = grouped((l: DeliveryLeg) => l.delivery);
+const crewGroup = grouped((c: CrewAssignment) => c.delivery);
+const documentKey = (kind: DeliveryDocumentKind, holder: string) =>
+  `${kind}\u0000${holder.toLowerCase()}`;
+const documentsOf = grouped((d: DeliveryDocument) => documentKey(d.kind, d.holder));
+
+/** A delivery's crew positions, in the book's order. */
+function crewOf(book: DeliveryBook, delivery: Delivery): readonly CrewAssignment[] {
+  return crewGroup(book.crew, delivery.id);
+}
+
 /** Adds up one delivery's legs and crew. */
 export function costDelivery(book: DeliveryBook, delivery: Delivery): DeliveryCosting {
-  const legs = book.legs.filter((l) => l.delivery === delivery.id).sort((a, b) => a.leg - b.leg);
-  const crew = book.crew.filter((c) => c.delivery === delivery.id);
+  const legs = [...legsOf(book.legs, delivery.id)].sort((a, b) => a.leg - b.leg);
+  const crew = [...crewOf(book, delivery)];
   const sum = <T>(list: readonly T[], of: (item: T) => number) =>
     list.reduce((s, item) => s + of(item), 0);
   const fuelCents = sum(legs, (l) => l.fuelCents);
@@ -115,20 +137,18 @@ export function openDeliveries(book: DeliveryBook): Delivery[] {
 
 /** Crew positions of a delivery nobody has confirmed yet. */
 export function unconfirmedCrew(book: DeliveryBook, delivery: Delivery): CrewAssignment[] {
-  return book.crew.filter((c) => c.delivery === delivery.id && !c.confirmed);
+  return crewOf(book, delivery).filter((c) => !c.confirmed);
 }
 
 /** True when a delivery has a skipper who said yes. */
 export function hasConfirmedSkipper(book: DeliveryBook, delivery: Delivery): boolean {
-  return book.crew.some((c) => c.delivery === delivery.id && c.role === "skipper" && c.confirmed);
+  return crewOf(book, delivery).some((c) => c.role === "skipper" && c.confirmed);
 }
 
 /** Upcoming deliveries short of crew: an unconfirmed position, or no skipper at all. */
 export function crewShortDeliveries(book: DeliveryBook): Delivery[] {
   return openDeliveries(book).filter(
-    (d) =>
-      isUpcoming(d) &&
-      (unconfirmedCrew(book, d).length > 0 || !book.crew.some((c) => c.delivery === d.id)),
+    (d) => isUpcoming(d) && (unconfirmedCrew(book, d).length > 0 || crewOf(book, d).length === 0),
   );
 }
 
@@ -169,9 +189,9 @@ export function documentChecks(book: DeliveryBook, period: string): DocumentChec
     kind: DeliveryDocumentKind,
     member?: CrewAssignment,
   ): DocumentCheck => {
-    const held = book.documents
-      .filter((d) => d.kind === kind && d.holder.toLowerCase() === holder.toLowerCase())
-      .sort((a, b) => b.expires.localeCompare(a.expires));
+    const held = [...documentsOf(book.documents, documentKey(kind, holder))].sort((a, b) =>
+      b.expires.localeCompare(a.expires),
+    );
     const document = held[0];
     const status =
       document === undefined
@@ -192,9 +212,9 @@ export function documentChecks(book: DeliveryBook, period: string): DocumentChec
   };
   return openDeliveries(book).flatMap((delivery) => [
     check(delivery, delivery.id, "insurance"),
-    ...book.crew
-      .filter((c) => c.delivery === delivery.id)
-      .map((c) => check(delivery, c.person, REQUIRED_CERTIFICATION[c.role], c)),
+    ...crewOf(book, delivery).map((c) =>
+      check(delivery, c.person, REQUIRED_CERTIFICATION[c.role], c),
+    ),
   ]);
 }
 
@@ -498,7 +518,10 @@ function costBreakdownTable(completed: readonly DeliveryCosting[], window: strin
 }
 
 function openTable(book: DeliveryBook, open: readonly Delivery[], period: string): Table {
-  const gaps = documentGaps(book, period);
+  // Gaps per delivery, counted once rather than by scanning every gap for each open delivery.
+  const gapCount = new Map<Delivery, number>();
+  for (const g of documentGaps(book, period))
+    gapCount.set(g.delivery, (gapCount.get(g.delivery) ?? 0) + 1);
   return {
     id: "delivery-open",
     title: "Deliveries under way and upcoming",
@@ -512,9 +535,9 @@ function openTable(book: DeliveryBook, open: readonly Delivery[], period: string
       { key: "documents", label: "Documents" },
     ],
     rows: open.map((d) => {
-      const crew = book.crew.filter((c) => c.delivery === d.id);
+      const crew = crewOf(book, d);
       const confirmed = crew.filter((c) => c.confirmed).length;
-      const mine = gaps.filter((g) => g.delivery === d);
+      const gaps = gapCount.get(d) ?? 0;
       return [
         withRoute(d),
         d.status,
@@ -522,7 +545,7 @@ function openTable(book: DeliveryBook, open: readonly Delivery[], period: string
         d.plannedNm,
         costDelivery(book, d).nm,
         crew.length === 0 ? "no crew listed" : `${confirmed} of ${crew.length}`,
-        mine.length === 0 ? "all on file" : plural(mine.length, "gap"),
+        gaps === 0 ? "all on file" : plural(gaps, "gap"),
       ];
     }),
   };
@@ -530,8 +553,11 @@ function openTable(book: DeliveryBook, open: readonly Delivery[], period: string
 
 function crewTable(completed: readonly DeliveryCosting[], window: string): Table {
   const people = new Map<string, CrewAssignment[]>();
-  for (const c of completed.flatMap((d) => d.crew))
-    people.set(c.person, [...(people.get(c.person) ?? []), c]);
+  for (const c of completed.flatMap((d) => d.crew)) {
+    const places = people.get(c.person);
+    if (places === undefined) people.set(c.person, [c]);
+    else places.push(c);
+  }
   const rows = [...people.entries()]
     .map(([person, places]) => ({
       person,

@@ -7,6 +7,7 @@ import type {
   RevenueStream,
   TenantModel,
 } from "../model/index.js";
+import { forbiddenSpendRule } from "../rules/finance-rules.js";
 import { monthRange, periodEnd } from "./common.js";
 import {
   analyseFinance,
@@ -17,6 +18,7 @@ import {
   revenueTargets,
   tierSpends,
 } from "./finance.js";
+import { gatherIntelligence } from "./intelligence.js";
 import type { AnalysisOutput } from "./types.js";
 
 function value(output: AnalysisOutput, id: string): number | undefined {
@@ -390,6 +392,35 @@ describe("policy checks", () => {
       ["no-saas-software", 80_000, "2026-07-09"],
     ]);
     expect(breaches[0]?.subject).toBe("no-saas:alpha:2026-07-09:80000");
+  });
+
+  it("reports two identical forbidden purchases on one day under distinct, stable subjects", () => {
+    const model = emptyModel();
+    const charge = (id: string) => ({
+      ...txn("2026-07-09", -800, "expenses:software", "alpha", "HUBSPOT INC"),
+      id,
+    });
+    model.transactions = [charge("card:17"), charge("card:18")];
+    model.policies = [policy({ id: "no-saas", match: "hubspot" })];
+    const breaches = policyBreaches(contextFor(model));
+    // The first keeps the id a single purchase has (tasks are keyed by it); the second adds its transaction id.
+    expect(breaches.map((b) => [b.subject, b.spentCents, b.transactions[0]?.id])).toEqual([
+      ["no-saas:alpha:2026-07-09:80000", 80_000, "card:17"],
+      ["no-saas:alpha:2026-07-09:80000:card:18", 80_000, "card:18"],
+    ]);
+    const table = analyseFinance(contextFor(model)).tables.find((t) => t.id === "policy-checks");
+    expect(table?.rows[0]?.[2]).toBe("2 rows in breach ($1,600)");
+    // The run used to stop with "finding … is raised twice"; now both purchases are findings.
+    const findings = gatherIntelligence(contextFor(model), [], [forbiddenSpendRule]).findings;
+    expect(findings.map((f) => f.fingerprint)).toEqual([
+      "policy-forbid-spend:no-saas:alpha:2026-07-09:80000",
+      "policy-forbid-spend:no-saas:alpha:2026-07-09:80000:card:18",
+    ]);
+    // Even transactions sharing an id get distinct subjects: the run must not stop on a duplicate.
+    model.transactions = [charge("card:17"), charge("card:17"), charge("card:17")];
+    const repeated = policyBreaches(contextFor(model)).map((b) => b.subject);
+    expect(new Set(repeated).size).toBe(3);
+    expect(repeated[0]).toBe("no-saas:alpha:2026-07-09:80000");
   });
 
   it("finds months over a monthly spend limit", () => {

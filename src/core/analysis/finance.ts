@@ -6,6 +6,7 @@ import type {
   TenantModel,
   Transaction,
 } from "../model/index.js";
+import { fixedGrouped } from "../number-format.js";
 import { entityName, latestAsOf, monthRange, periodEnd, shortMonth, sourcesOf } from "./common.js";
 import { addMonths, isUnder, monthOf, monthsBetween, toCurrency, trailingMonths } from "./money.js";
 import type { AnalysisContext, AnalysisOutput, Cell, Figure, Table, Unit } from "./types.js";
@@ -382,12 +383,18 @@ export function policyBreaches(context: AnalysisContext): PolicyBreach[] {
   return context.model.policies.flatMap((policy): PolicyBreach[] => {
     const matched = outflows.filter((t) => policyMatches(policy, t));
     if (policy.kind === "forbid-spend") {
-      return matched.map((t) => ({
-        policy,
-        subject: `${policy.id}:${t.entity}:${t.date}:${-t.amountCents}`,
-        transactions: [t],
-        spentCents: -t.amountCents,
-      }));
+      // The subject is the finding's id, which tasks are keyed by across months, so it stays
+      // policy:entity:date:amount. Two identical purchases on one day (a card charged twice) would
+      // share it: the first in ledger order keeps it, each later one adds its transaction id (and,
+      // should even that repeat, a counter), so every purchase is reported under a distinct id.
+      const taken = new Set<string>();
+      return matched.map((t) => {
+        const base = `${policy.id}:${t.entity}:${t.date}:${-t.amountCents}`;
+        let subject = taken.has(base) ? `${base}:${t.id}` : base;
+        for (let n = 2; taken.has(subject); n++) subject = `${base}:${t.id}:${n}`;
+        taken.add(subject);
+        return { policy, subject, transactions: [t], spentCents: -t.amountCents };
+      });
     }
     if (policy.kind === "max-monthly-spend" && policy.limitCents !== undefined) {
       const limit = policy.limitCents;
@@ -874,10 +881,7 @@ function revenueTable(id: string, title: string, rows: readonly RevenueTargetRow
 export function formatUsd(cents: number): string {
   const value = Math.round(cents) / 100;
   const digits = Number.isInteger(value) ? 0 : 2;
-  const text = Math.abs(value).toLocaleString("en-US", {
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  });
+  const text = fixedGrouped(Math.abs(value), digits);
   return `${value < 0 ? "-" : ""}$${text}`;
 }
 

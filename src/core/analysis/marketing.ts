@@ -8,9 +8,9 @@ import type {
   TenantModel,
   Traced,
 } from "../model/index.js";
+import { grouped } from "../number-format.js";
 import { addDays, entityName, latestAsOf, listWords, periodEnd, sourcesOf } from "./common.js";
 import { capitalise } from "./finance.js";
-
 import type { AnalysisContext, AnalysisOutput, Cell, Figure, Table } from "./types.js";
 
 // Marketing: where each entity can be found (channel matrix), what the email list is worth,
@@ -306,7 +306,7 @@ function blastFigures(context: AnalysisContext): Figure[] {
     const asOf = latestAsOf([campaign, audience], periodEnd(context.period));
     const value = campaign.valuePerConversionCents / 100;
     const basis = (rates: Campaign["assumptions"]["low"]) =>
-      `${audience.contacts.toLocaleString("en-US")} contacts × ${pct(rates.open)} open × ${pct(rates.click)} click × ${pct(rates.conversion)} conversion × $${value.toLocaleString("en-US")} per booking.`;
+      `${grouped(audience.contacts)} contacts × ${pct(rates.open)} open × ${pct(rates.click)} click × ${pct(rates.conversion)} conversion × $${grouped(value)} per booking.`;
     return [
       {
         id: `email-list-size${suffix}`,
@@ -548,7 +548,7 @@ export function milestones(model: TenantModel): Milestone[] {
     list.push({
       days: 60,
       entity: blast.campaign.entity,
-      text: `Send "${blast.campaign.name}" to ${blast.audience.contacts.toLocaleString("en-US")} contacts ($${Math.round(blast.low).toLocaleString("en-US")}–$${Math.round(blast.high).toLocaleString("en-US")} expected)`,
+      text: `Send "${blast.campaign.name}" to ${grouped(blast.audience.contacts)} contacts ($${grouped(Math.round(blast.low))}–$${grouped(Math.round(blast.high))} expected)`,
       dependsOn: "—",
     });
   for (const [entity, steps] of sequences)

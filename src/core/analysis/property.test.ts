@@ -79,6 +79,78 @@ describe("analyseProperty", () => {
     expect(v["property-rent-outstanding"]).toBe(150);
   });
 
+  // Charges and payments of the two leases interleaved and out of date order: each lease is
+  // settled with its own payments only (La's $50 overpayment does not reach Lb's open charges),
+  // oldest charge first, and two charges due the same day keep the book's order.
+  it("settles each lease with its own payments, whatever the order of the files", () => {
+    const book = sampleBook();
+    const [la, lb] = ["La", "Lb"];
+    const charge = (
+      lease: string,
+      due: string,
+      kind: "rent" | "late-fee" | "other",
+      cents: number,
+    ) => ({
+      ...(book.charges[0] as (typeof book.charges)[number]),
+      lease,
+      due,
+      kind,
+      amountCents: cents,
+    });
+    const pay = (lease: string, date: string, cents: number) => ({
+      ...(book.payments[0] as (typeof book.payments)[number]),
+      lease,
+      date,
+      amountCents: cents,
+    });
+    book.charges = [
+      charge(lb, "2026-11-01", "rent", 200_000),
+      charge(la, "2026-08-15", "late-fee", 5_000),
+      charge(lb, "2026-10-20", "other", 15_000),
+      charge(lb, "2026-10-01", "rent", 200_000),
+      charge(la, "2026-08-01", "rent", 100_000),
+      charge(lb, "2026-10-20", "late-fee", 5_000),
+      charge(lb, "2026-09-01", "rent", 200_000),
+    ];
+    book.payments = [
+      pay(lb, "2026-10-10", 50_000),
+      pay(la, "2026-08-20", 10_000),
+      pay(lb, "2026-10-02", 150_000),
+      pay(la, "2026-08-03", 100_000),
+      pay(lb, "2026-09-09", 200_000),
+    ];
+    const settled = settleCharges(book, "2026-10-31");
+    expect(
+      settled.map((s) => [
+        s.lease.id,
+        s.charge.due,
+        s.charge.kind,
+        s.paidOn,
+        s.status,
+        s.openCents,
+      ]),
+    ).toEqual([
+      ["La", "2026-08-01", "rent", "2026-08-03", "on time", 0],
+      ["La", "2026-08-15", "late-fee", "2026-08-20", "paid", 0],
+      ["Lb", "2026-09-01", "rent", "2026-09-09", "late", 0],
+      ["Lb", "2026-10-01", "rent", "2026-10-10", "late", 0],
+      ["Lb", "2026-10-20", "other", undefined, "overdue", 15_000],
+      ["Lb", "2026-10-20", "late-fee", undefined, "overdue", 5_000],
+      ["Lb", "2026-11-01", "rent", undefined, "not yet due", 200_000],
+    ]);
+    // A payment after the day asked about is not applied.
+    const early = settleCharges(book, "2026-10-05").find((s) => s.charge.due === "2026-10-01");
+    expect([early?.paidOn, early?.openCents]).toEqual([undefined, 50_000]);
+    // The leases table owes each lease only its own open charges due by the period end.
+    const model = emptyModel([FLAT]);
+    model.propertyBooks.push(book);
+    const leases = rows(analyseProperty(contextFor(model)), "property-leases");
+    expect(leases.map((r) => [r[0], r[7]])).toEqual([
+      ["La", 0],
+      ["Lb", 200],
+    ]);
+  });
+
   // Income: Aug 1,000, Sep 2,000, Oct 2,000 = 5,000. Expenses in the window: maintenance
   // 100 + 80 + 250 = 430 (T5 is before the window, T4 is open) and other 50 + 300 = 350.
   it("computes income, expenses and net operating income for the month and 12 months", () => {

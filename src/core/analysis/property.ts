@@ -9,6 +9,7 @@ import {
 } from "../model/property.js";
 import { addDays, daysBetween, monthRange, periodEnd, sourcesOf } from "./common.js";
 import { formatUsd } from "./finance.js";
+import { groupBy, grouper } from "./group-by.js";
 import { addMonths, monthOf, toCurrency, trailingMonths } from "./money.js";
 import type { AnalysisContext, AnalysisOutput, Cell, Figure, Table } from "./types.js";
 
@@ -52,6 +53,16 @@ export interface PropertyWindow {
 export function propertyWindow(period: string): PropertyWindow {
   const months = trailingMonths(period, PROPERTY_WINDOW_MONTHS);
   return { months, from: `${months[0] as string}-01`, to: periodEnd(period) };
+}
+
+// Leases are looked up per unit on each call of leaseOn (per unit, from the figures and reports);
+// scanning every lease for each unit made the analysis grow with the square of the book. The
+// grouping is kept per lease list (a book is not changed once read; a list whose length changed
+// is grouped anew).
+const leasesByUnit = grouper((l: Lease) => l.unit);
+
+function leasesOfUnit(book: PropertyBook, unit: string): readonly Lease[] {
+  return leasesByUnit(book.leases).get(unit) ?? [];
 }
 
 /** Inclusive days from `from` to `to` (0 when `to` is before `from`). */
@@ -105,8 +116,8 @@ export interface Vacancy {
  */
 export function vacancies(book: PropertyBook, window: PropertyWindow): Vacancy[] {
   return book.units.flatMap((unit) => {
-    const leases = book.leases
-      .filter((l) => l.unit === unit.id && l.start <= window.to)
+    const leases = leasesOfUnit(book, unit.id)
+      .filter((l) => l.start <= window.to)
       .sort((a, b) => a.start.localeCompare(b.start));
     const gaps: Vacancy[] = [];
     const first = leases[0];
@@ -160,15 +171,21 @@ export interface Settlement {
 
 /** Settles every lease's charges with its payments up to `asOf`, oldest charge first. */
 export function settleCharges(book: PropertyBook, asOf: string): Settlement[] {
+  // Charges and payments grouped by lease once, rather than every one scanned for each lease.
+  const chargesByLease = groupBy(book.charges, (c) => c.lease);
+  const paymentsByLease = groupBy(
+    book.payments.filter((p) => p.date <= asOf),
+    (p) => p.lease,
+  );
   return book.leases.flatMap((lease) => {
-    const charges = book.charges
-      .filter((c) => c.lease === lease.id)
-      .sort((a, b) => a.due.localeCompare(b.due));
+    const charges = [...(chargesByLease.get(lease.id) ?? [])].sort((a, b) =>
+      a.due.localeCompare(b.due),
+    );
     const open = charges.map((c) => c.amountCents);
     const paidBy: (RentPayment | undefined)[] = charges.map(() => undefined);
-    const payments = book.payments
-      .filter((p) => p.lease === lease.id && p.date <= asOf)
-      .sort((a, b) => a.date.localeCompare(b.date));
+    const payments = [...(paymentsByLease.get(lease.id) ?? [])].sort((a, b) =>
+      a.date.localeCompare(b.date),
+    );
     let next = 0;
     for (const payment of payments) {
       let left = payment.amountCents;
@@ -223,7 +240,7 @@ export function lateRent(settlements: readonly Settlement[], window: PropertyWin
 
 /** The lease occupying a unit on a date, if any. */
 export function leaseOn(book: PropertyBook, unit: string, date: string): Lease | undefined {
-  return book.leases.find((l) => l.unit === unit && l.start <= date && occupiedUntil(l) >= date);
+  return leasesOfUnit(book, unit).find((l) => l.start <= date && occupiedUntil(l) >= date);
 }
 
 // -- maintenance and communications ----------------------------------------------------------
@@ -258,12 +275,10 @@ export function repeatedRepairs(
   until: string,
   minCount: number,
 ): MaintenanceTicket[][] {
-  const groups = new Map<string, MaintenanceTicket[]>();
-  for (const t of book.maintenance) {
-    if (t.opened < since || t.opened > until) continue;
-    const key = `${t.unit}\u0000${t.item}`;
-    groups.set(key, [...(groups.get(key) ?? []), t]);
-  }
+  const groups = groupBy(
+    book.maintenance.filter((t) => !(t.opened < since || t.opened > until)),
+    (t) => `${t.unit}\u0000${t.item}`,
+  );
   return [...groups.values()]
     .filter((g) => g.length >= minCount)
     .map((g) => [...g].sort((a, b) => a.opened.localeCompare(b.opened)));
@@ -594,6 +609,11 @@ function operationsFigures(facts: PropertyFacts, waitDays: number): Figure[] {
 function leasesTable(facts: PropertyFacts): Table {
   const { book, window, settlements } = facts;
   const unitName = new Map(book.units.map((u) => [u.id, u.name]));
+  // What each lease owes, summed once rather than by scanning every settlement per lease.
+  const owedCents = new Map<Lease, number>();
+  for (const s of settlements)
+    if (s.charge.due <= window.to)
+      owedCents.set(s.lease, (owedCents.get(s.lease) ?? 0) + s.openCents);
   const leases = book.leases
     .filter((l) => l.start <= window.to && occupiedUntil(l) >= window.from)
     .sort((a, b) => a.start.localeCompare(b.start));
@@ -619,11 +639,7 @@ function leasesTable(facts: PropertyFacts): Table {
       l.end,
       money(l.rentCents),
       money(l.depositCents),
-      money(
-        settlements
-          .filter((s) => s.lease === l && s.charge.due <= window.to)
-          .reduce((sum, s) => sum + s.openCents, 0),
-      ),
+      money(owedCents.get(l) ?? 0),
       occupiedUntil(l) < window.to ? `moved out ${occupiedUntil(l)}` : "current",
     ]),
   });

@@ -1,4 +1,5 @@
 import type { Booking } from "../model/index.js";
+import { fixedGrouped, grouped } from "../number-format.js";
 import { daysBetween, entityName, latestAsOf, periodEnd, sourcesOf } from "./common.js";
 import { addMonths, trailingMonths } from "./money.js";
 import type { AnalysisContext, AnalysisOutput, Cell, Figure, SourceRef, Table } from "./types.js";
@@ -165,7 +166,7 @@ function inventoryTables(context: AnalysisContext): Table[] {
       entityName(model, a.entity),
       a.kind,
       a.contacts !== undefined
-        ? `${a.contacts.toLocaleString("en-US")} contacts.${a.notes !== undefined ? ` ${a.notes}` : ""}`
+        ? `${grouped(a.contacts)} contacts.${a.notes !== undefined ? ` ${a.notes}` : ""}`
         : (a.notes ?? "—"),
     ]),
   };
@@ -305,7 +306,7 @@ function counted(n: number, singular: string, pluralForm = `${singular}s`): stri
 
 function formatUsd(cents: number): string {
   const digits = cents % 100 === 0 ? 0 : 2;
-  return `$${(cents / 100).toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
+  return `$${fixedGrouped(cents / 100, digits)}`;
 }
 
 function pipelineTables(context: AnalysisContext): Table[] {

@@ -84,7 +84,7 @@ export function transactionAccounts(t: Transaction): {
 }
 
 /** The category account, or for uncategorised money income or expenses by its sign. */
-function categoryOf(t: Transaction): string {
+export function categoryOf(t: Transaction): string {
   // Uncategorised money still has to land somewhere; its sign says which side of the P&L.
   return t.category ?? (t.amountCents > 0 ? "income:uncategorised" : "expenses:uncategorised");
 }
@@ -265,8 +265,8 @@ function compareChunks(left: readonly string[], right: readonly string[]): numbe
   return left.length - right.length;
 }
 
-// Code-unit order, not localeCompare: the output must not depend on the machine's locale.
-function compareText(a: string, b: string): number {
+/** Code-unit order, not localeCompare: the output must not depend on the machine's locale. */
+export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

@@ -3,6 +3,7 @@ import { entityName, monthName, plural, shortMonth } from "../analysis/common.js
 import { type Intelligence, rankFindings } from "../analysis/intelligence.js";
 import { roleLabel } from "../analysis/strategy.js";
 import type { Finding } from "../analysis/types.js";
+import { grouped } from "../number-format.js";
 import { unbilledTimeRule } from "../rules/billing-rules.js";
 import { compactUsd, figureOf, figuresPresent, sentences, shown, tablePresent } from "./cfo.js";
 import { chartOf } from "./charts.js";
@@ -42,8 +43,7 @@ function findings(intelligence: Intelligence, category: string): Finding[] {
 const value = (intelligence: Intelligence, id: string) => figureOf(intelligence, id)?.value ?? 0;
 
 /** Hours as people write them: 34.5, not 34.50. */
-const hoursOf = (intelligence: Intelligence, id: string) =>
-  value(intelligence, id).toLocaleString("en-US", { maximumFractionDigits: 2 });
+const hoursOf = (intelligence: Intelligence, id: string) => grouped(value(intelligence, id), 2);
 
 function summary(intelligence: Intelligence, window: string): Section {
   const f = (id: string) => shown(intelligence, id);

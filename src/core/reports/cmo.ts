@@ -4,6 +4,7 @@ import { asNoun, blastCases, localSeoGaps, otaSequence } from "../analysis/marke
 
 import type { Figure, Finding, Table } from "../analysis/types.js";
 import { distinctFindings } from "../follow-up/agenda.js";
+import { grouped } from "../number-format.js";
 import { chartOf } from "./charts.js";
 import {
   findingList,
@@ -195,7 +196,7 @@ export function assembleCmoReport(intelligence: Intelligence, role = "cmo"): Rep
               : cases
                   .map(
                     (c) =>
-                      `${c.campaign.name}: ${c.audience.contacts.toLocaleString("en-US")} contacts × open rate × click rate × conversion × ${formatValue(c.campaign.valuePerConversionCents / 100, "USD")} per booking gives ${formatValue(Math.round(c.conversionsLow * 100) / 100, "count")} to ${formatValue(Math.round(c.conversionsHigh * 100) / 100, "count")} bookings, worth ${formatValue(c.low, "USD")} (low case) to ${formatValue(c.high, "USD")} (high case).`,
+                      `${c.campaign.name}: ${grouped(c.audience.contacts)} contacts × open rate × click rate × conversion × ${formatValue(c.campaign.valuePerConversionCents / 100, "USD")} per booking gives ${formatValue(Math.round(c.conversionsLow * 100) / 100, "count")} to ${formatValue(Math.round(c.conversionsHigh * 100) / 100, "count")} bookings, worth ${formatValue(c.low, "USD")} (low case) to ${formatValue(c.high, "USD")} (high case).`,
                   )
                   .join(" "),
           ),

@@ -1,6 +1,7 @@
 import { type Intelligence, requireFigure } from "../analysis/intelligence.js";
 import type { Figure, Finding, Table } from "../analysis/types.js";
 import type { SourceFreshness } from "../model/index.js";
+import { fixedGrouped } from "../number-format.js";
 import type { Block, ReportDocument, Section, SectionFreshness } from "./document.js";
 
 /** Freshness of a section drawing on the given source types (or all sources when none given). */
@@ -65,8 +66,7 @@ export function formatFigure(figure: Pick<Figure, "value" | "unit">): string {
 
 /** Formats a number by unit for prose and tables. */
 export function formatValue(value: number, unit: Figure["unit"] | undefined): string {
-  const whole = (n: number, digits = 0) =>
-    n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  const whole = (n: number, digits = 0) => fixedGrouped(n, digits);
   switch (unit) {
     case "USD":
       return `${value < 0 ? "-" : ""}$${whole(Math.abs(value), Math.abs(value) < 100 && !Number.isInteger(value) ? 2 : 0)}`;

@@ -94,10 +94,20 @@ export async function readGitSource(
       );
   }
   const scanner = createBlobScanner(options.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES, options.debug);
-  for (const folder of found.repositories) {
+  // Repositories are read concurrently (each is a handful of git processes, mostly waiting on
+  // I/O), and their outcomes taken in folder order, so results do not depend on timing.
+  const reads = found.repositories.map((folder) => {
     const reference = source.repos[folder.name] ?? source.entity;
     const entity = context.entities.resolve(reference);
-    if (entity === undefined) {
+    if (entity === undefined) return { folder, reference, entity };
+    const scanned = readRepository(folder, { source, entity, scanner, options }).then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+    return { folder, reference, entity, scanned };
+  });
+  for (const { folder, reference, entity, scanned } of reads) {
+    if (entity === undefined || scanned === undefined) {
       result.problems.push(
         problem(
           folder.file,
@@ -108,18 +118,19 @@ export async function readGitSource(
       );
       continue;
     }
-    try {
-      const scanned = await readRepository(folder, { source, entity, scanner, options });
-      if ("problem" in scanned) result.problems.push(scanned.problem);
-      else {
-        result.repositories.push(scanned.repository);
-        result.stats.push(scanned.stats);
-      }
-    } catch (error) {
-      const failure = gitFailure(error, folder.file);
-      if (failure === undefined) throw error;
+    const outcome = await scanned;
+    if ("error" in outcome) {
+      const failure = gitFailure(outcome.error, folder.file);
+      if (failure === undefined) throw outcome.error;
       result.problems.push(failure);
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") break;
+      // Without git every repository fails alike: one problem says it.
+      if ((outcome.error as NodeJS.ErrnoException).code === "ENOENT") break;
+      continue;
+    }
+    if ("problem" in outcome.value) result.problems.push(outcome.value.problem);
+    else {
+      result.repositories.push(outcome.value.repository);
+      result.stats.push(outcome.value.stats);
     }
   }
   return result;
