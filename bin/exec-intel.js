@@ -1,8 +1,12 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled to dist/ by `npm install` (prepare) or `npm run build`.
+// Thin launcher: the CLI is compiled to dist/ by `npm install` (prepare) or `npm run build`, which
+// also bundles it into dist/cli/ (scripts/bundle-cli.mjs); the bundle starts faster and is used
+// when present.
 import { existsSync } from "node:fs";
 
-const entry = new URL("../dist/entry/cli.js", import.meta.url);
+const bundle = new URL("../dist/cli/cli.js", import.meta.url);
+const compiled = new URL("../dist/entry/cli.js", import.meta.url);
+const entry = existsSync(bundle) ? bundle : compiled;
 if (!existsSync(entry)) {
   process.stderr.write("exec-intel is not built yet: run `npm run build` in the package folder.\n");
   process.exit(1);

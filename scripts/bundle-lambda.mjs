@@ -27,6 +27,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import * as esbuild from "esbuild";
+import { COMMONJS_IN_ESM_BANNER } from "./esm-banner.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -91,17 +92,8 @@ const result = await esbuild.build({
   format: "esm",
   platform: "node",
   target: "node20",
-  // CommonJS dependencies call require() and read __dirname; an ES module has neither.
-  banner: {
-    js: [
-      'import { createRequire as __execIntelCreateRequire } from "node:module";',
-      'import { fileURLToPath as __execIntelFileURLToPath } from "node:url";',
-      'import { dirname as __execIntelDirname } from "node:path";',
-      "const require = __execIntelCreateRequire(import.meta.url);",
-      "const __filename = __execIntelFileURLToPath(import.meta.url);",
-      "const __dirname = __execIntelDirname(__filename);",
-    ].join("\n"),
-  },
+  banner: { js: COMMONJS_IN_ESM_BANNER },
+
   external: [
     "@aws-sdk/*",
     "@resvg/resvg-js",

@@ -317,7 +317,8 @@ if (workerThreads.isMainThread) {
     const workers = run.stderr.split("\n").filter((line) => line !== "");
     expect(workers).toEqual(
       Array(Math.min(cores, written.entities.length)).fill(
-        `probe: worker ${pathToFileURL(path.join(ROOT, "dist/adapters/sources/ledger-totals-worker.js")).href}`,
+        // The CLI as shipped runs from the bundle (scripts/bundle-cli.mjs), its worker beside it.
+        `probe: worker ${pathToFileURL(path.join(ROOT, "dist/cli/ledger-totals-worker.js")).href}`,
       ),
     );
 
