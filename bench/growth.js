@@ -94,7 +94,11 @@ async function runOnce(size, nodeArgs = []) {
   const r = await measureProcess(
     process.execPath,
     [...nodeArgs, bin, "run", "-w", size.dir, "--period", PERIOD],
-    { cwd: root },
+    // Profiled runs use tsc's output, whose profile names source files, not bundle chunks.
+    {
+      cwd: root,
+      env: { ...process.env, ...(nodeArgs.length > 0 ? { EXEC_INTEL_UNBUNDLED: "1" } : {}) },
+    },
   );
   const output = `${r.stdout}${r.stderr}`;
   if (r.code !== 0) fail(`${size.factor}× run exited ${r.code}:\n${output.slice(-3000)}`);

@@ -6,7 +6,8 @@
 // bin/exec-intel.js runs this bundle when it exists, else dist/entry/cli.js (tsc's output).
 //
 // Every file lands directly in dist/cli/, so the code's relative paths still hold: ../../ is the
-// package root (package.json, templates/), ./ledger-totals-worker.js is the worker entry.
+// package root (package.json, templates/), ./ledger-totals-worker.js and ./render-worker.js are
+// the worker entries.
 // Left external: native addons (better-sqlite3, @resvg/resvg-js), packages loaded only for rare
 // paths and large (playwright-core for PDFs, @aws-sdk/* for the S3/SES drivers, tsx and
 // typescript for workspace rules), and canvas (vega's optional measurer, never installed).
@@ -28,6 +29,7 @@ const result = await esbuild.build({
   entryPoints: {
     cli: "src/entry/cli.ts",
     "ledger-totals-worker": "src/adapters/sources/ledger-totals-worker.ts",
+    "render-worker": "src/adapters/render/render-worker.ts",
   },
   outdir,
   entryNames: "[name]",

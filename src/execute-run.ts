@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { SharedBrowser } from "./adapters/browser/chromium.js";
 import type { FileAuditLog } from "./adapters/log/audit-log.js";
+import type { RenderThread } from "./adapters/render/render-thread.js";
 import type { ArchivedObject, ManifestDelivery } from "./core/archive/manifest.js";
 import type { Archive } from "./core/archive/ports.js";
 import { type AuditLog, SILENT_AUDIT_LOG } from "./core/audit/ports.js";
@@ -68,13 +69,31 @@ export interface ExecutedRun {
 
 /** Runs the pipeline; a dry run keeps no log, archive or history and sends nothing. */
 export async function executeRun(request: ExecuteRunRequest): Promise<ExecutedRun> {
-  const started = request.now();
-  // Rendering's modules (Vega, MJML, resvg, the gate: about half a second) load while collecting
-  // waits on files and git; a failure here is met again, and reported, where they are used.
+  // Rendering moves to a worker thread started now: it loads Vega, MJML and resvg (about half a
+  // second) on the second core while this one collects and analyses. Where no worker can start,
+  // those libraries load here instead, while collecting waits on files and git. The gate's
+  // modules load here meanwhile. A failure of either is met again, and reported, where used.
+  const { startRenderThread } = await import("./adapters/render/render-thread.js");
+  const renderThread = startRenderThread();
   Promise.all([import("./adapters/render/render-report.js"), import("./gate.js")]).then(
-    ([render]) => render.preloadRenderer(),
+    ([render]) => {
+      if (renderThread === undefined) render.preloadRenderer();
+    },
     () => {},
   );
+  try {
+    return await runPipeline(request, renderThread);
+  } finally {
+    // Every way out stops the thread: a scheduler runs many pipelines in one process.
+    await renderThread?.close();
+  }
+}
+
+async function runPipeline(
+  request: ExecuteRunRequest,
+  renderThread: RenderThread | undefined,
+): Promise<ExecutedRun> {
+  const started = request.now();
   const collected = await collectWorkspace({
     workspace: request.workspace,
     environment: request.env,
@@ -194,7 +213,9 @@ export async function executeRun(request: ExecuteRunRequest): Promise<ExecutedRu
       pdf: !request.dryRun,
       ...(request.report !== undefined ? { requestedRoles: [request.report] } : {}),
       ...(browser !== undefined ? { browser: browser.browser } : {}),
+      ...(renderThread !== undefined ? { renderThread } : {}),
     });
+    await renderThread?.close();
     // Closed as soon as the PDFs are printed: Chromium holds a few hundred MB.
     await browser?.close();
     knownSecrets = gated.secrets;

@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { Browser } from "playwright-core";
+import type { RenderThread } from "./adapters/render/render-thread.js";
 import { loadWorkspaceRules } from "./adapters/rules/workspace-rules.js";
 import { collectTenantModel } from "./adapters/sources/collect.js";
 import { loadWorkspaceConfig } from "./adapters/workspace/config-file.js";
@@ -251,21 +252,32 @@ export async function renderAndValidate(
     requestedRoles?: string[];
     /** A browser already launching (launchSharedBrowser), used for every tenant's PDFs. */
     browser?: Promise<Browser>;
+    /** A render thread (startRenderThread) to render on; else rendering runs on this thread. */
+    renderThread?: RenderThread;
   },
 ): Promise<GatedBatch> {
   // Loaded here: rendering, secretlint and the mail composer are not needed to validate data.
-  const { renderReports } = await import("./adapters/render/render-report.js");
+  const { printRendered, renderReports } = await import("./adapters/render/render-report.js");
   const { validateRendered } = await import("./gate.js");
   const tenants: GatedTenant[] = [];
   const secrets: SecretHit[] = [];
   const logLines = collected.warnings.map((w) => `${w.file}:${w.line ?? ""}: ${w.message}`);
-  for (const { model, reports } of composed) {
+  const print = {
+    pdf: options.pdf && collected.config.render.pdf === "auto",
+    paper: collected.config.render.paper,
+    ...(options.browser !== undefined ? { browser: options.browser } : {}),
+  };
+  // With a render thread every tenant's batch is sent at once: it renders the next tenant's
+  // reports while this thread prints and gates the last one's.
+  const batches = composed.map(({ reports }) => options.renderThread?.render(reports));
+  for (const batch of batches) batch?.catch(() => {}); // awaited below, in order
+  for (const [index, { model, reports }] of composed.entries()) {
     const tenant = collected.config.tenants.find((t) => t.id === model.tenant.id) as TenantConfig;
-    const rendered = await renderReports(reports, {
-      pdf: options.pdf && collected.config.render.pdf === "auto",
-      paper: collected.config.render.paper,
-      ...(options.browser !== undefined ? { browser: options.browser } : {}),
-    });
+    const batch = batches[index];
+    const rendered =
+      batch !== undefined
+        ? await printRendered(await batch, print)
+        : await renderReports(reports, print);
     const result = await validateRendered({
       config: collected.config,
       tenant,

@@ -47,24 +47,43 @@ export async function renderReport(
 
 /**
  * Renders many reports, in the given order. They are rendered concurrently: resvg rasterises one
- * report's charts on the thread pool and Chromium prints another's PDF while this thread lays out
- * the next. When PDFs are asked for and Chromium is installed, one browser prints them all: the
- * caller's `browser` if given (it stays open), else one launched here and closed afterwards.
+ * report's charts on the thread pool while this thread lays out the next. PDFs, when asked for,
+ * are printed afterwards by printRendered.
  */
 export async function renderReports(
   documents: readonly ReportDocument[],
   options: Omit<RenderOptions, "browser"> & { browser?: Promise<Browser> } = {},
 ): Promise<{ reports: RenderedReport[]; pdf: "printed" | "off" | "no-chromium" }> {
-  const { browser: shared, ...renderOptions } = options;
-  const renderAll = (browser?: Browser) =>
-    inPool(documents, browser !== undefined ? PDF_PAGES : documents.length, (document) =>
-      renderReport(document, { ...renderOptions, ...(browser ? { browser } : {}) }),
-    );
-  if (options.pdf !== true) return { reports: await renderAll(), pdf: "off" };
-  if (shared !== undefined) return { reports: await renderAll(await shared), pdf: "printed" };
+  const reports = await inPool(documents, documents.length, (document) =>
+    renderReport(document, { pdf: false }),
+  );
+  return printRendered(reports, options);
+}
+
+/**
+ * Adds a PDF to each rendered report when asked and Chromium is installed, printing a few pages
+ * at a time in one browser: the caller's `browser` if given (it stays open), else one launched
+ * here and closed afterwards.
+ */
+export async function printRendered(
+  reports: readonly RenderedReport[],
+  options: { pdf?: boolean; paper?: Paper; browser?: Promise<Browser> },
+): Promise<{ reports: RenderedReport[]; pdf: "printed" | "off" | "no-chromium" }> {
+  if (options.pdf !== true) return { reports: [...reports], pdf: "off" };
+  const print = (browser: Browser) =>
+    inPool(reports, PDF_PAGES, async (report) => ({
+      ...report,
+      pdf: await printPdf(report.html, {
+        paper: options.paper ?? "A4",
+        charts: report.charts,
+        browser,
+      }),
+    }));
+  if (options.browser !== undefined)
+    return { reports: await print(await options.browser), pdf: "printed" };
   const chromium = findChromium();
-  if (chromium === undefined) return { reports: await renderAll(), pdf: "no-chromium" };
-  return { reports: await withBrowser(renderAll, chromium), pdf: "printed" };
+  if (chromium === undefined) return { reports: [...reports], pdf: "no-chromium" };
+  return { reports: await withBrowser(print, chromium), pdf: "printed" };
 }
 
 /** Pages printing at once: more only queue for the same two cores and add memory. */
