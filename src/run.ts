@@ -8,7 +8,7 @@ import { analyseTenant, RULES } from "./core/analysis/index.js";
 import type { Intelligence } from "./core/analysis/intelligence.js";
 import type { ArchivedObject } from "./core/archive/manifest.js";
 import { type Config, selectTenants, type TenantConfig } from "./core/config.js";
-import { hasErrors, InputError, type Problem, problem } from "./core/errors.js";
+import { hasErrors, InputError, type Problem } from "./core/errors.js";
 import type { ReportHistory } from "./core/follow-up/since-last-report.js";
 import type { ManifestRef } from "./core/history/ports.js";
 import { countRecords, type TenantModel } from "./core/model/index.js";
