@@ -173,9 +173,12 @@ describe("exec-intel schedule", () => {
     const dir = await copies();
     await scheduleOnce(dir, "2026-10-31T12:00:00Z");
     const killed = startScheduler(dir, ["--clock", "2026-11-01T16:10:00Z"]);
-    // Killed as soon as it is delivering: its claim stands (lease 15 minutes), its owner is dead.
+    // Killed as soon as the ledger records a message sent (an .eml in the outbox comes a moment
+    // before its row says so): its claim stands (lease 15 minutes), its owner is dead.
     const deadline = Date.now() + 120_000;
+    const sent = () => deliveries(dir).some((d) => d.state === "sent");
     while ((await outbox(dir)).length === 0 && Date.now() < deadline) await sleep(20);
+    while (!sent() && Date.now() < deadline) await sleep(2);
     killed.child.kill("SIGKILL");
     const gone = await killed.exited;
     expect(gone.signal).toBe("SIGKILL");
