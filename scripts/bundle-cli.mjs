@@ -40,7 +40,6 @@ const result = await esbuild.build({
   platform: "node",
   target: "node20",
   banner: { js: COMMONJS_IN_ESM_BANNER },
-
   external: [
     "@aws-sdk/*",
     "@resvg/resvg-js",

@@ -14,20 +14,15 @@ export interface RenderOptions {
   /** Print a PDF too (needs Chromium; skipped without one). */
   pdf?: boolean;
   paper?: Paper;
-  /** A running browser to print with, so many reports share one launch. */
-  browser?: Browser;
 }
 
-/** Renders one report in every format: email HTML (charts by `cid:`), text, Markdown, JSON, chart SVG/PNG, optional PDF. */
-export async function renderReport(
-  document: ReportDocument,
-  options: RenderOptions = {},
-): Promise<RenderedReport> {
+/** Renders one report in every format but PDF: email HTML (charts by `cid:`), text, Markdown, JSON, chart SVG/PNG. */
+export async function renderReport(document: ReportDocument): Promise<RenderedReport> {
   const charts = await Promise.all(
     chartsOf(document).map((chart) => renderChart(chart, `${document.role}-${chart.id}`)),
   );
   const html = await renderEmailHtml(document, charts);
-  const rendered: RenderedReport = {
+  return {
     document,
     html,
     text: renderText(document),
@@ -35,14 +30,6 @@ export async function renderReport(
     json: renderJson(document),
     charts,
   };
-  if (options.pdf === true && options.browser !== undefined) {
-    rendered.pdf = await printPdf(html, {
-      paper: options.paper ?? "A4",
-      charts,
-      browser: options.browser,
-    });
-  }
-  return rendered;
 }
 
 /**
@@ -52,11 +39,9 @@ export async function renderReport(
  */
 export async function renderReports(
   documents: readonly ReportDocument[],
-  options: Omit<RenderOptions, "browser"> & { browser?: Promise<Browser> } = {},
+  options: RenderOptions & { browser?: Promise<Browser> } = {},
 ): Promise<{ reports: RenderedReport[]; pdf: "printed" | "off" | "no-chromium" }> {
-  const reports = await inPool(documents, documents.length, (document) =>
-    renderReport(document, { pdf: false }),
-  );
+  const reports = await inPool(documents, documents.length, (document) => renderReport(document));
   return printRendered(reports, options);
 }
 
@@ -67,7 +52,7 @@ export async function renderReports(
  */
 export async function printRendered(
   reports: readonly RenderedReport[],
-  options: { pdf?: boolean; paper?: Paper; browser?: Promise<Browser> },
+  options: RenderOptions & { browser?: Promise<Browser> },
 ): Promise<{ reports: RenderedReport[]; pdf: "printed" | "off" | "no-chromium" }> {
   if (options.pdf !== true) return { reports: [...reports], pdf: "off" };
   const print = (browser: Browser) =>
