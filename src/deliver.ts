@@ -97,6 +97,8 @@ export interface DeliveryRequest {
   transport?: Transport;
   /** One event per message sent or failed (the run's audit log). */
   audit?: AuditLog;
+  /** Stops claiming new messages once aborted (Ctrl-C); the one in flight finishes and is recorded. */
+  signal?: AbortSignal;
   /**
    * The ledger to record sends in (the DynamoDB one on AWS). Without it, the workspace's SQLite
    * ledger is opened under the workspace's delivery lock.
@@ -118,6 +120,9 @@ export interface DeliverySummary {
   /** Sent by this run (false: already sent before, held, or not reached). */
   sentNow: boolean;
 }
+
+/** The `stopped` code of a delivery the person interrupted (Ctrl-C). */
+export const INTERRUPTED = "Interrupted";
 
 /** The outcome: every targeted delivery, and why the run stopped early, if it did. */
 export interface DeliveryOutcome {
@@ -226,6 +231,13 @@ async function deliverWith(
   // a run at 10–20 messages a second whatever the account's rate.
   const sender = async () => {
     while (stopped === undefined) {
+      if (request.signal?.aborted === true) {
+        stopped = {
+          code: INTERRUPTED,
+          message: "interrupted; the rest stays pending for the next run",
+        };
+        return;
+      }
       const item = queue[next++];
       if (item === undefined) return;
       if (quota !== undefined && quota <= 0) {

@@ -5,11 +5,11 @@ import type { RenderThread } from "./adapters/render/render-thread.js";
 import type { ArchivedObject, ManifestDelivery } from "./core/archive/manifest.js";
 import type { Archive } from "./core/archive/ports.js";
 import { type AuditLog, SILENT_AUDIT_LOG } from "./core/audit/ports.js";
-import { InputError } from "./core/errors.js";
+import { InputError, InterruptedError } from "./core/errors.js";
 import type { TaskChange } from "./core/follow-up/tasks.js";
 import type { ManifestRef, RunHistory } from "./core/history/ports.js";
 import type { StateStores } from "./core/state-stores.js";
-import type { DeliveryOutcome } from "./deliver.js";
+import { type DeliveryOutcome, INTERRUPTED } from "./deliver.js";
 import type { TenantTasks } from "./follow-up.js";
 import {
   type CollectedWorkspace,
@@ -43,6 +43,11 @@ export interface ExecuteRunRequest {
   /** Human lines about deliveries (retries, uncertain rows), already meant for stderr. */
   deliveryNote: (line: string) => void;
   onProgress?: (message: string) => void;
+  /**
+   * Ctrl-C: the run stops at the next safe point (between steps, or between two messages) and
+   * throws an InterruptedError saying what was kept.
+   */
+  signal?: AbortSignal;
   /** Prints the gate's verdict and says whether delivery may go ahead. */
   judgeGate: (gated: GatedBatch) => Promise<boolean>;
   /** Checks the command line against the collected config (e.g. an unknown --report). */
@@ -94,6 +99,13 @@ async function runPipeline(
   renderThread: RenderThread | undefined,
 ): Promise<ExecutedRun> {
   const started = request.now();
+  // Before the archive nothing is kept, so stopping there loses nothing.
+  const stopIfInterrupted = (before: string) => {
+    if (request.signal?.aborted === true)
+      throw new InterruptedError(
+        `stopped before ${before}: nothing was archived or sent; run the same command again`,
+      );
+  };
   const collected = await collectWorkspace({
     workspace: request.workspace,
     environment: request.env,
@@ -103,6 +115,7 @@ async function runPipeline(
     useStateCache: !request.dryRun,
   });
   request.checkRequest?.(collected);
+  stopIfInterrupted("analysing");
   const { config } = collected;
   const { missingSecrets } = await import("./follow-up.js");
   const unset = missingSecrets(config, request.env);
@@ -263,12 +276,14 @@ async function runPipeline(
         );
       }
     }
+    stopIfInterrupted("the gate");
     const passed = await request.judgeGate(gated);
     outcome = { ...outcome, reports: reportCount, validation: passed ? "passed" : "blocked" };
     if (!passed || request.dryRun) {
       outcome.status = passed ? "finished" : "blocked";
       return { collected, composed, gated, passed, ...(logFile !== undefined ? { logFile } : {}) };
     }
+    stopIfInterrupted("archiving");
     const { openArchive, archiveReports, earlierManifests } = await import("./archive.js");
     const archive = await openArchive(config, request.workspace, request.env);
     const day = started.toISOString().slice(0, 10);
@@ -355,6 +370,7 @@ async function runPipeline(
         ...(request.recipient !== undefined ? { recipient: request.recipient } : {}),
         ...(request.resend ? { resend: true } : {}),
         ...(request.stores !== undefined ? { ledger: request.stores.ledger } : {}),
+        ...(request.signal !== undefined ? { signal: request.signal } : {}),
       });
     } finally {
       // The manifests are written even when delivery failed: they then say what was not sent.
@@ -368,6 +384,18 @@ async function runPipeline(
         deliveries,
         day,
         audit,
+      );
+    }
+    if (deliveries.stopped?.code === INTERRUPTED) {
+      const sentNow = deliveries.deliveries.filter((d) => d.sentNow).length;
+      const pending = deliveries.deliveries.filter((d) => d.status !== "sent").length;
+      outcome = { ...outcome, sent: sentNow, failed: pending };
+      throw new InterruptedError(
+        `the reports were checked and archived (${outcome.manifests.length} manifest(s)) and ${sentNow} message(s) sent; ${
+          pending > 0
+            ? `${pending} left pending: run the same command again to send them (nothing is sent twice)`
+            : "nothing is left to send"
+        }`,
       );
     }
     // The webhook comes last: a slow or unreachable board must not hold back the emails.

@@ -188,7 +188,7 @@ describe("the command line", () => {
     try {
       const created = await runCli(["init", target]);
       expect(created.code).toBe(0);
-      expect(created.stdout).toContain("Created a workspace");
+      expect(created.stdout).toContain("Created the workspace");
       const valid = await runCli(["validate", "-w", target, "--period", "2026-10"]);
       expect(valid).toMatchObject({ code: 0, stderr: "" });
       const again = await runCli(["init", target]);

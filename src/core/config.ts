@@ -18,8 +18,10 @@ const relativePath = z.string().min(1, "give a path relative to the workspace fo
 
 /** Where a delivered address comes from: a person with a name and an email. */
 const recipientSchema = z.strictObject({
-  name: z.string().min(1),
-  email: z.email("use a full email address such as ceo@example.com"),
+  name: z.string().min(1).describe("Display name shown with the address in the message's headers"),
+  email: z
+    .email("use a full email address such as ceo@example.com")
+    .describe("Full email address, e.g. owner@example.com"),
 });
 
 /** The reports exec-intel writes: the five C-suite reports, then the domain reports. */
@@ -55,7 +57,12 @@ const roleSchema = z.strictObject({
     .describe(
       "Domain reports: the entity covered (default: the tenant's only entity of the report's kind)",
     ),
-  recipients: z.array(recipientSchema).default([]),
+  recipients: z
+    .array(recipientSchema)
+    .default([])
+    .describe(
+      "People who get this role's report, one message each, and may sign in to the dashboard to see it (none: the report is made and archived, not sent)",
+    ),
   expectedKpis: z
     .array(slug)
     .default([])
@@ -63,48 +70,119 @@ const roleSchema = z.strictObject({
 });
 
 const entitySchema = z.strictObject({
-  id: slug,
+  id: slug.describe(
+    "Short id of the entity, used by sources, roles and categories (and accepted in data files) to refer to it",
+  ),
   name: z.string().min(1).describe("Canonical name, spelled exactly as reports must spell it"),
   kind: z
     .enum(["business", "property", "service", "client-portfolio"])
-    .describe("business entities are the core companies; the others are ancillary domains"),
-  aliases: z.array(z.string().min(1)).default([]),
+    .describe(
+      "business: a core company; property, service and client-portfolio: what a rental-property, yacht-delivery or billing-audit report covers",
+    ),
+  aliases: z
+    .array(z.string().min(1))
+    .default([])
+    .describe(
+      "Other spellings the data uses for the entity: they resolve to it in CSVs, notes and the registry, and the canonical-names gate accepts them",
+    ),
   domains: z
     .array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, "use a bare domain such as example.com"))
-    .default([]),
-  description: z.string().optional(),
+    .default([])
+    .describe(
+      "Web domains the entity owns, e.g. example.com; reports list them and the canonical-names gate blocks misspellings of them",
+    ),
+  description: z
+    .string()
+    .optional()
+    .describe("A note on what the entity is, for people reading the config; no report shows it"),
 });
 
 const ledgerColumnsSchema = z
   .strictObject({
     date: z.string().min(1).describe("Header of the transaction date column"),
-    description: z.string().min(1),
-    amount: z.string().min(1).optional().describe("Signed amount column; or give debit and credit"),
-    debit: z.string().min(1).optional(),
-    credit: z.string().min(1).optional(),
-    currency: z.string().min(1).optional(),
-    account: z.string().min(1).optional().describe("Column naming the account of each row"),
-    reference: z.string().min(1).optional().describe("Column with the bank's own transaction id"),
+    description: z
+      .string()
+      .min(1)
+      .describe("Header of the description column, the text `categories` rules match"),
+    amount: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Header of the signed amount column (see sign); or give debit and credit instead"),
+    debit: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Header of the unsigned money-out column, used with credit instead of amount"),
+    credit: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Header of the unsigned money-in column, used with debit instead of amount (amount = credit - debit)",
+      ),
+    currency: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Header of a column with each row's three-letter currency code (default: the source's currency)",
+      ),
+    account: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Header of a column naming each row's account, for exports of several accounts (empty cells: the source's account)",
+      ),
+    reference: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Header of the column with the bank's own transaction id, which keeps transaction ids stable when rows are added or reordered",
+      ),
   })
   .refine((c) => c.amount !== undefined || (c.debit !== undefined && c.credit !== undefined), {
     message: "map either an `amount` column or both `debit` and `credit` columns",
-  });
+  })
+  .describe("Which header of the export holds what, spelled exactly as in its first row");
 
 const csvOptions = {
-  delimiter: z.string().length(1).default(","),
-  encoding: z.enum(["utf8", "latin1"]).default("utf8"),
+  delimiter: z
+    .string()
+    .length(1)
+    .default(",")
+    .describe("The one character between values; e.g. ; for many European exports"),
+  encoding: z
+    .enum(["utf8", "latin1"])
+    .default("utf8")
+    .describe(
+      "The file's text encoding: latin1 for older exports that are refused as invalid UTF-8",
+    ),
   onBadRow: z
     .enum(["fail", "skip"])
     .default("fail")
     .describe(
-      "fail: stop on the first bad row's file with every problem; skip: load the rest and list every skipped row",
+      "fail: a bad row stops the run, with every bad row listed; skip: bad rows are left out, each listed as a warning",
     ),
 };
 
+const sourceId = slug.describe(
+  "Unique id of the source within the tenant, named in warnings and freshness notes and used as the key of validation.freshness.sources",
+);
+const sourceStaleAfterDays = z
+  .number()
+  .int()
+  .positive()
+  .optional()
+  .describe(
+    "Days this source's latest record may end before the period's end before it is labelled stale (default: the top-level staleAfterDays)",
+  );
 const sourceBase = {
-  id: slug,
+  id: sourceId,
   path: relativePath,
-  staleAfterDays: z.number().int().positive().optional(),
+  staleAfterDays: sourceStaleAfterDays,
 };
 
 /** Date formats a bank export may use; parsing is strict to the declared one. */
@@ -120,7 +198,8 @@ export const DATE_FORMATS = [
 
 const ledgerSourceSchema = z.strictObject({
   ...sourceBase,
-  type: z.literal("ledger"),
+  path: relativePath.describe("The CSV export file"),
+  type: z.literal("ledger").describe("A bank, card or payment-processor CSV export"),
   entity: slug.describe("Entity whose money this export holds"),
   account: z
     .string()
@@ -129,26 +208,49 @@ const ledgerSourceSchema = z.strictObject({
   currency: z
     .string()
     .regex(/^[A-Z]{3}$/)
-    .default("USD"),
-  dateFormat: z.enum(DATE_FORMATS),
+    .default("USD")
+    .describe(
+      "Three-letter currency code of every row when the export has no currency column (amounts are never converted)",
+    ),
+  dateFormat: z
+    .enum(DATE_FORMATS)
+    .describe(
+      "How the export writes dates; parsing is strict, so pick exactly the date column's format (e.g. MM/DD/YYYY for US banks)",
+    ),
   sign: z
     .enum(["as-is", "inverted"])
     .default("as-is")
-    .describe("inverted for card exports that show purchases as positive numbers"),
+    .describe(
+      "as-is: the export shows money in as positive; inverted: for card exports that show purchases as positive numbers",
+    ),
   columns: ledgerColumnsSchema,
   ...csvOptions,
 });
 
-const handoffsSourceSchema = z.strictObject({ ...sourceBase, type: z.literal("handoffs") });
-const registrySourceSchema = z.strictObject({ ...sourceBase, type: z.literal("registry") });
+const handoffsSourceSchema = z.strictObject({
+  ...sourceBase,
+  path: relativePath.describe(
+    "The folder of Markdown handoff notes (its *.md files, not subfolders); freshness is the latest note's `updated` date",
+  ),
+  type: z.literal("handoffs").describe("A folder of Markdown handoff notes with front matter"),
+});
+const registrySourceSchema = z.strictObject({
+  ...sourceBase,
+  path: relativePath.describe("The registry YAML file; freshness is its `asOf` date"),
+  type: z
+    .literal("registry")
+    .describe("One YAML file of assets, revenue streams, people, systems and the like"),
+});
 const bookingsSourceSchema = z.strictObject({
   ...sourceBase,
-  type: z.literal("bookings"),
+  path: relativePath.describe("The bookings CSV file; freshness is the latest `booked_on` date"),
+  type: z.literal("bookings").describe("One CSV of bookings and orders"),
   ...csvOptions,
 });
 const kpisSourceSchema = z.strictObject({
   ...sourceBase,
-  type: z.literal("kpis"),
+  path: relativePath.describe("The CSV of KPI observations (kpi,entity,period,value,unit)"),
+  type: z.literal("kpis").describe("KPI observations, and optionally targets, as CSV"),
   targets: relativePath
     .optional()
     .describe("CSV of KPI targets with the same columns as observations"),
@@ -156,8 +258,8 @@ const kpisSourceSchema = z.strictObject({
 });
 
 const gitSourceSchema = z.strictObject({
-  id: slug,
-  type: z.literal("git"),
+  id: sourceId,
+  type: z.literal("git").describe("Local git repositories, read with the git CLI"),
   path: relativePath.describe("A repository folder, or a folder of repositories (one level down)"),
   entity: slug.describe("Entity the repositories belong to"),
   repos: z
@@ -168,7 +270,14 @@ const gitSourceSchema = z.strictObject({
     .boolean()
     .default(true)
     .describe("Scan every commit for credentials, not only the current tree"),
-  staleAfterDays: z.number().int().positive().optional(),
+  staleAfterDays: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe(
+      "Accepted like every source's, but has no effect: repositories are read as they stand, so a git source is never stale",
+    ),
 });
 const AWS_SERVICES = [
   "s3",
@@ -185,8 +294,8 @@ const AWS_SERVICES = [
 
 const awsSourceSchema = z
   .strictObject({
-    id: slug,
-    type: z.literal("aws"),
+    id: sourceId,
+    type: z.literal("aws").describe("An AWS account, from a snapshot folder or asked live"),
     mode: z
       .enum(["snapshot", "live"])
       .default("snapshot")
@@ -220,7 +329,7 @@ const awsSourceSchema = z
       .partialRecord(z.enum(AWS_SERVICES), z.url())
       .optional()
       .describe("Live mode: endpoint per service, for an emulator such as LocalStack"),
-    staleAfterDays: z.number().int().positive().optional(),
+    staleAfterDays: sourceStaleAfterDays,
   })
   .superRefine((source, context) => {
     if (source.mode === "snapshot" && source.path === undefined)
@@ -248,11 +357,11 @@ const awsSourceSchema = z
 /** A folder of CSV files for one domain entity (see docs/domain-data.md). */
 const domainFolderSource = <T extends string>(type: T, what: string) =>
   z.strictObject({
-    id: slug,
-    type: z.literal(type),
+    id: sourceId,
+    type: z.literal(type).describe(`A folder of ${what} records for one entity`),
     path: relativePath.describe(`The folder of ${what} CSV files`),
     entity: slug.describe("The entity the records belong to"),
-    staleAfterDays: z.number().int().positive().optional(),
+    staleAfterDays: sourceStaleAfterDays,
   });
 const rentalSourceSchema = domainFolderSource("rental", "rental property");
 const deliveriesSourceSchema = domainFolderSource("deliveries", "yacht delivery");
@@ -278,7 +387,10 @@ const categoryRuleSchema = z.strictObject({
     .describe("Case-insensitive regular expression tested against the description"),
   account: z
     .string()
-    .regex(/^[a-z][a-z0-9-]*(:[a-z0-9-]+)+$/, "use a colon path such as expenses:vessel:fuel"),
+    .regex(/^[a-z][a-z0-9-]*(:[a-z0-9-]+)+$/, "use a colon path such as expenses:vessel:fuel")
+    .describe(
+      "Account a matching transaction is booked to, as a colon path such as expenses:vessel:fuel",
+    ),
   entity: slug.optional().describe("Only apply to this entity's transactions"),
 });
 
@@ -311,14 +423,17 @@ const analysisSchema = z
     thresholds: z
       .record(z.string(), z.number())
       .default({})
-      .describe("Rule thresholds by name, overriding the defaults"),
+      .describe(
+        "Rule thresholds keyed `<rule-id>.<name>` (e.g. `large-fuel-purchase.dollars`), in the rule's own unit, overriding its default",
+      ),
   })
   .default({
     trailingMonths: 6,
     variableCostAccounts: ["expenses:cost-of-sales"],
     cloudCostAccount: "expenses:software:cloud",
     thresholds: {},
-  });
+  })
+  .describe("How the analysis computes trailing figures, break-even and cost splits");
 
 const envName = z
   .string()
@@ -331,13 +446,39 @@ const tasksSchema = z
       .describe("Findings at or above this severity become tasks after the gate passes"),
     webhook: z
       .strictObject({
-        url: z.url("use the full URL of the endpoint, e.g. https://board.example.com/hooks/exec"),
+        url: z
+          .url("use the full URL of the endpoint, e.g. https://board.example.com/hooks/exec")
+          .describe(
+            "The https (or http) endpoint of your board that receives the POSTs; put any token in the path or query, not user:password",
+          ),
         secretEnv: envName.describe(
           "Environment variable holding the HMAC-SHA256 signing secret (never the secret itself)",
         ),
-        maxAttempts: z.number().int().min(1).max(10).default(5),
-        baseDelayMs: z.number().int().min(1).default(500),
-        maxDelayMs: z.number().int().min(1).default(30_000),
+        maxAttempts: z
+          .number()
+          .int()
+          .min(1)
+          .max(10)
+          .default(5)
+          .describe(
+            "POSTs per task change, the first included; network errors, timeouts, 408, 425, 429 and 5xx are retried",
+          ),
+        baseDelayMs: z
+          .number()
+          .int()
+          .min(1)
+          .default(500)
+          .describe(
+            "Milliseconds: the most the first retry waits (a random share of it), doubling for each retry after it",
+          ),
+        maxDelayMs: z
+          .number()
+          .int()
+          .min(1)
+          .default(30_000)
+          .describe(
+            "Milliseconds: the longest wait between two attempts, an endpoint's Retry-After included",
+          ),
       })
       .optional()
       .describe("POST every task change as signed JSON to your own board"),
@@ -384,12 +525,14 @@ const scheduleSchema = z
           .number()
           .positive()
           .default(6)
-          .describe("How often to look again while a source does not cover the period"),
+          .describe("Hours between looks while a source does not cover the period"),
         deadlineDays: z
           .number()
           .positive()
           .default(5)
-          .describe("How long after the scheduled time to keep waiting"),
+          .describe(
+            "Days after the scheduled time to keep waiting (fractions allowed), then afterDeadline applies",
+          ),
         afterDeadline: z
           .enum(["send-flagged", "alert-owner"])
           .default("send-flagged")
@@ -403,20 +546,46 @@ const scheduleSchema = z
   .describe("The monthly run: each scheduled time reports on the month before it, once");
 
 const tenantSchema = z.strictObject({
-  id: slug,
-  name: z.string().min(1),
+  id: slug.describe(
+    "Short id of the tenant, used by --tenant and in archive keys, task ids and the state database; keep it once reports have gone out",
+  ),
+  name: z
+    .string()
+    .min(1)
+    .describe("Display name of the tenant, shown in report headers, summaries and exports"),
   currency: z
     .string()
     .regex(/^[A-Z]{3}$/)
-    .default("USD"),
-  timezone: ianaTimeZone.default("UTC"),
-  entities: z.array(entitySchema).min(1, "a tenant needs at least one entity"),
-  roles: z.record(slug, roleSchema),
-  sources: z.array(sourceSchema).default([]),
+    .default("USD")
+    .describe(
+      "Three-letter code of the tenant's currency: AWS costs and Stripe exports in another are flagged, and journal exports name it (nothing is converted)",
+    ),
+  timezone: ianaTimeZone
+    .default("UTC")
+    .describe(
+      "IANA time zone of the tenant, e.g. America/Los_Angeles: a schedule without its own timezone runs in it and reports on the month before its local date",
+    ),
+  entities: z
+    .array(entitySchema)
+    .min(1, "a tenant needs at least one entity")
+    .describe(
+      "The companies, properties, services and client portfolios the tenant's reports cover",
+    ),
+  roles: z
+    .record(slug, roleSchema)
+    .describe(
+      "Who receives which report, by role id (any slug); a role whose id is a report's name, such as ceo or cfo, receives that report unless `report` says otherwise",
+    ),
+  sources: z
+    .array(sourceSchema)
+    .default([])
+    .describe("The data the reports are made from: files, folders, repositories and AWS accounts"),
   categories: z
     .array(categoryRuleSchema)
     .default([])
-    .describe("Categorisation rules, first match wins"),
+    .describe(
+      "Rules that book ledger transactions to accounts by their description; first match wins",
+    ),
   analysis: analysisSchema,
   tasks: tasksSchema,
   dashboard: z
@@ -435,7 +604,12 @@ const tenantSchema = z.strictObject({
 
 const transportSchema = z
   .strictObject({
-    driver: z.enum(["outbox", "smtp", "ses"]).default("outbox"),
+    driver: z
+      .enum(["outbox", "smtp", "ses"])
+      .default("outbox")
+      .describe(
+        "outbox: write each message as an .eml file under `<stateDir>/outbox` and send nothing (for trying things out); smtp: send through transport.smtp; ses: send through Amazon SES",
+      ),
     from: recipientSchema
       .default({ name: "exec-intel", email: "reports@example.com" })
       .describe("Sender of report emails (for SES, a verified identity)"),
@@ -446,27 +620,51 @@ const transportSchema = z
       .describe("Every message is also sent to this address (not shown to recipients)"),
     smtp: z
       .strictObject({
-        host: z.string().min(1),
-        port: z.number().int().positive().default(587),
+        host: z.string().min(1).describe("Host name of the SMTP server, e.g. smtp.example.com"),
+        port: z
+          .number()
+          .int()
+          .positive()
+          .default(587)
+          .describe("Port of the SMTP server: 587 for STARTTLS, 465 with secure: true"),
         secure: z.boolean().default(false).describe("TLS from the start (port 465)"),
         requireTLS: z.boolean().default(true).describe("Refuse to send without STARTTLS"),
-        rejectUnauthorized: z.boolean().default(true),
+        rejectUnauthorized: z
+          .boolean()
+          .default(true)
+          .describe(
+            "Check the server's TLS certificate; set false only for a test server with a self-signed one",
+          ),
         userEnv: envName.optional().describe("Environment variable holding the SMTP user"),
         passwordEnv: envName.optional().describe("Environment variable holding the SMTP password"),
       })
-      .optional(),
+      .optional()
+      .describe("The SMTP server, required with driver: smtp (no user: send without signing in)"),
     ses: z
       .strictObject({
-        region: z.string().optional().describe("Default: AWS_REGION from the environment"),
+        region: z
+          .string()
+          .optional()
+          .describe(
+            "AWS region whose SES sends, e.g. us-west-2 (default: AWS_REGION from the environment)",
+          ),
         endpoint: z.url().optional().describe("For an SES emulator; default: AWS"),
-        configurationSet: z.string().optional(),
+        configurationSet: z
+          .string()
+          .optional()
+          .describe(
+            "SES configuration set named on every message, e.g. to publish delivery and bounce events",
+          ),
       })
-      .prefault({}),
+      .prefault({})
+      .describe("Amazon SES, with driver: ses; credentials come from the standard AWS chain"),
     rate: z
       .number()
       .positive()
       .optional()
-      .describe("Messages per second (default: SES's MaxSendRate; 10 for SMTP)"),
+      .describe(
+        "Messages per second, at most (default: SES's MaxSendRate; 10 for SMTP; 1000 for the outbox)",
+      ),
     concurrency: z
       .number()
       .int()
@@ -476,34 +674,67 @@ const transportSchema = z
       .describe("Messages in flight at once; all share the rate limit"),
     retry: z
       .strictObject({
-        maxAttempts: z.number().int().min(1).max(20).default(5),
-        baseDelayMs: z.number().int().min(1).default(200),
-        maxDelayMs: z.number().int().min(1).default(20_000),
+        maxAttempts: z
+          .number()
+          .int()
+          .min(1)
+          .max(20)
+          .default(5)
+          .describe(
+            "Sends of one message per run, the first included; only transient errors are retried, and what is left unsent waits for the next run",
+          ),
+        baseDelayMs: z
+          .number()
+          .int()
+          .min(1)
+          .default(200)
+          .describe(
+            "Milliseconds: the most the first retry waits (a random share of it), doubling for each retry after it",
+          ),
+        maxDelayMs: z
+          .number()
+          .int()
+          .min(1)
+          .default(20_000)
+          .describe("Milliseconds: the longest wait between two attempts"),
       })
-      .prefault({}),
+      .prefault({})
+      .describe(
+        "Retries of a send that failed transiently (throttling, 5xx, resets, timeouts), with exponential backoff",
+      ),
     uncertain: z
       .enum(["resend", "hold"])
       .default("resend")
-      .describe("What a run does with a message a crash left half-sent"),
+      .describe(
+        "A message a crash left half-sent: resend it with the same Message-ID (the recipient may get it twice), or hold it unsent for a person to check",
+      ),
   })
   .refine((t) => t.driver !== "smtp" || t.smtp !== undefined, {
     message: "the smtp driver needs transport.smtp: { host, port }",
     path: ["smtp"],
   })
-  .prefault({});
+  .prefault({})
+  .describe("How report emails are sent: driver, sender, rate and retries");
 const renderSchema = z
   .strictObject({
     pdf: z
       .enum(["auto", "off"])
       .default("auto")
-      .describe("auto: print a PDF of each report when Chromium is installed"),
-    paper: z.enum(["A4", "Letter"]).default("A4").describe("PDF paper size"),
+      .describe(
+        "auto: print a PDF of each report and attach it when Chromium is installed; off: never (smaller messages)",
+      ),
+    paper: z
+      .enum(["A4", "Letter"])
+      .default("A4")
+      .describe("Paper size of the PDF; Letter for North American readers"),
   })
-  .prefault({});
+  .prefault({})
+  .describe("The PDF printed beside each report's HTML, text and Markdown");
 const s3ArchiveSchema = z.strictObject({
   bucket: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "use the bucket's name, e.g. exec-reports"),
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "use the bucket's name, e.g. exec-reports")
+    .describe("Name of the existing bucket the reports are archived to (not its ARN or URL)"),
   prefix: z
     .string()
     .regex(
@@ -512,9 +743,19 @@ const s3ArchiveSchema = z.strictObject({
     )
     .default("")
     .describe("Key prefix inside the bucket; keys are {prefix}{tenant}/{YYYY-MM-DD}/..."),
-  region: z.string().optional().describe("Default: the AWS chain (AWS_REGION, profile)"),
+  region: z
+    .string()
+    .optional()
+    .describe(
+      "AWS region of the bucket, e.g. us-west-2 (default: the AWS chain: AWS_REGION, profile)",
+    ),
   endpoint: z.url().optional().describe("For an S3-compatible store or emulator; default: AWS"),
-  forcePathStyle: z.boolean().default(false),
+  forcePathStyle: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Address the bucket as `<endpoint>/<bucket>` instead of `<bucket>.<endpoint>`; true for MinIO and most emulators",
+    ),
   serverSideEncryption: z
     .enum(["AES256", "aws:kms", "none"])
     .default("AES256")
@@ -523,30 +764,50 @@ const s3ArchiveSchema = z.strictObject({
 });
 const archiveSchema = z
   .strictObject({
-    driver: z.enum(["fs", "s3"]).default("fs"),
-    dir: relativePath.optional().describe("fs: the archive folder (default: <stateDir>/archive)"),
-    s3: s3ArchiveSchema.optional(),
+    driver: z
+      .enum(["fs", "s3"])
+      .default("fs")
+      .describe(
+        "fs: a folder on this machine (archive.dir); s3: the bucket in archive.s3, for an archive that outlives the machine",
+      ),
+    dir: relativePath.optional().describe("fs: the archive folder (default: `<stateDir>/archive`)"),
+    s3: s3ArchiveSchema
+      .optional()
+      .describe(
+        "s3: the bucket, required with driver: s3; credentials come from the standard AWS chain",
+      ),
   })
   .prefault({})
   .refine((archive) => archive.driver !== "s3" || archive.s3 !== undefined, {
     message: "the s3 archive needs its bucket: add archive.s3.bucket",
     path: ["s3"],
-  });
+  })
+  .describe("Where every gated report is archived, write-once, before it is sent");
 const logSchema = z
   .strictObject({
     dir: relativePath
       .optional()
-      .describe("Folder for the JSON-lines audit log (default: <stateDir>/logs)"),
-    level: z.enum(["debug", "info", "warn", "error"]).default("info"),
+      .describe("Folder for the JSON-lines audit log (default: `<stateDir>/logs`)"),
+    level: z
+      .enum(["debug", "info", "warn", "error"])
+      .default("info")
+      .describe("Lowest level written to the audit log; debug when tracking down a problem"),
     metrics: z
       .boolean()
       .default(false)
       .describe(
         "Also write CloudWatch Embedded Metric Format lines (reports, sent, failed, duration)",
       ),
-    namespace: z.string().min(1).default("ExecIntel").describe("EMF metric namespace"),
+    namespace: z
+      .string()
+      .min(1)
+      .default("ExecIntel")
+      .describe(
+        "CloudWatch namespace of the metrics (with metrics: true); change it to keep deployments apart",
+      ),
   })
-  .prefault({});
+  .prefault({})
+  .describe("The audit log of each run: one JSON object per line, one {runId}.jsonl file per run");
 function compiles(pattern: string): boolean {
   try {
     new RegExp(pattern);
@@ -570,20 +831,32 @@ const validationSchema = z
             fingerprint: z
               .string()
               .regex(/^sha256:[0-9a-f]{8}$/, "use the sha256:xxxxxxxx fingerprint the gate printed")
-              .optional(),
+              .optional()
+              .describe(
+                "The fingerprint the credentials gate printed for this credential, e.g. sha256:3f9a1c2e",
+              ),
             pattern: z
               .string()
               .refine(compiles, "not a valid regular expression")
               .optional()
-              .describe("Regex over the secret's value"),
-            reason: z.string().min(1, "say why this credential may appear"),
+              .describe(
+                "Case-sensitive regular expression: a credential whose value it matches anywhere is allowed",
+              ),
+            reason: z
+              .string()
+              .min(1, "say why this credential may appear")
+              .describe(
+                "Why this credential may appear, e.g. a provider's published test key, for whoever reviews the config",
+              ),
           })
           .refine((a) => a.fingerprint !== undefined || a.pattern !== undefined, {
             message: "give a fingerprint or a pattern",
           }),
       )
       .default([])
-      .describe("Credentials that may appear in reports (e.g. published test keys)"),
+      .describe(
+        "Credentials that may appear in reports (e.g. published test keys), each by fingerprint or pattern",
+      ),
     freshness: z
       .strictObject({
         blockAfterDays: z
@@ -591,29 +864,61 @@ const validationSchema = z
           .int()
           .positive()
           .optional()
-          .describe("A source older than this at period end blocks delivery (default: only warn)"),
-        sources: z.record(z.string(), z.number().int().positive()).default({}),
+          .describe(
+            "Days: a source whose data ends more than this before the period's end, or that is empty, blocks delivery (default: stale sources only warn)",
+          ),
+        sources: z
+          .record(z.string(), z.number().int().positive())
+          .default({})
+          .describe(
+            "Days, by source id: that source's own blockAfterDays, which applies even when blockAfterDays is unset",
+          ),
       })
-      .prefault({}),
+      .prefault({})
+      .describe(
+        "When a stale source blocks delivery instead of only being labelled in the reports",
+      ),
     limits: z
       .strictObject({
         htmlBytes: z
           .number()
           .int()
           .positive()
-          .default(102 * 1024),
+          .default(102 * 1024)
+          .describe(
+            "Bytes of a report's HTML above which it is blocked, 102 KB by default (where Gmail clips a message); raise it only if no reader uses Gmail",
+          ),
         messageBytes: z
           .number()
           .int()
           .positive()
-          .default(40 * 1024 * 1024),
-        subjectChars: z.number().int().positive().default(998),
-        recipients: z.number().int().positive().default(50),
+          .default(40 * 1024 * 1024)
+          .describe(
+            "Bytes of a whole message, charts and PDF included, above which it is blocked, 40 MB by default (SES's limit); lower it for a stricter SMTP server",
+          ),
+        subjectChars: z
+          .number()
+          .int()
+          .positive()
+          .default(998)
+          .describe("Characters a subject may have, 998 by default (the RFC 5322 line limit)"),
+        recipients: z
+          .number()
+          .int()
+          .positive()
+          .default(50)
+          .describe(
+            "Recipients one message may have, 50 by default (SES's limit); each recipient gets a message of their own, so this is only a safeguard",
+          ),
       })
-      .prefault({}),
+      .prefault({})
+      .describe("Sizes past which mail clients or transports mangle or refuse a message"),
   })
   // prefault: the inner defaults fill an absent section, so each default is written once.
-  .prefault({});
+  .prefault({})
+  .describe(
+    "The gate every batch passes before it is written, archived or sent: a problem blocks the batch",
+  );
 
 const feedbackSchema = z
   .strictObject({
@@ -629,17 +934,24 @@ const feedbackSchema = z
 /** The whole `exec-intel.yaml`: one schema for validation and for the editor JSON Schema. */
 export const configSchema = z
   .strictObject({
-    version: z.literal(1).describe("Config format version"),
+    version: z.literal(1).describe("Config format version; always 1"),
     stateDir: relativePath
       .default(".exec-intel")
-      .describe("Where state, outbox and local archive live"),
+      .describe(
+        "Folder, relative to the workspace, of the state database (deliveries, tasks, runs), the outbox, previews and the default archive and logs; move it only with its contents",
+      ),
     staleAfterDays: z
       .number()
       .int()
       .positive()
       .default(45)
       .describe("A source older than this at period end is stale"),
-    tenants: z.array(tenantSchema).min(1, "declare at least one tenant"),
+    tenants: z
+      .array(tenantSchema)
+      .min(1, "declare at least one tenant")
+      .describe(
+        "The businesses or owners reported on, each with its own entities, roles, sources and reports",
+      ),
     transport: transportSchema,
     render: renderSchema,
     validation: validationSchema,

@@ -36,6 +36,14 @@ export class InternalError extends Error {
   }
 }
 
+/** The person stopped the command (Ctrl-C); the message says what was kept and what was not. */
+export class InterruptedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InterruptedError";
+  }
+}
+
 /** Builds an error-severity problem. */
 export function problem(
   file: string,

@@ -1,14 +1,22 @@
 import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { isPeriod } from "../adapters/sources/values.js";
-import { formatProblem, InputError, type Problem, problem } from "../core/errors.js";
+import {
+  formatProblem,
+  InputError,
+  InterruptedError,
+  type Problem,
+  problem,
+} from "../core/errors.js";
 import { newRunId } from "../run-id.js";
+import { explainFailure } from "./explain-failure.js";
 import type { ExportResult } from "./export.js";
+import { colourWanted, shapeOutput } from "./output.js";
 import { formatModelSummary } from "./summary-text.js";
 import { readPackageVersion } from "./version.js";
 
 /** Exit codes of the command-line contract (PRODUCT.md). */
-export const EXIT = { ok: 0, failure: 1, badInput: 2, gateBlocked: 3 } as const;
+export const EXIT = { ok: 0, failure: 1, badInput: 2, gateBlocked: 3, interrupted: 130 } as const;
 
 /** The process edges the CLI touches, injectable for tests. */
 export interface Io {
@@ -18,6 +26,10 @@ export interface Io {
   isTty: boolean;
   env: Readonly<Record<string, string | undefined>>;
   now: () => Date;
+  /** --quiet: only errors reach stderr (set by the global flags). */
+  quiet?: boolean;
+  /** Asks a question on the terminal; absent when stdin or stdout is not a terminal. */
+  ask?: (question: string) => Promise<string>;
 }
 
 const defaultIo: Io = {
@@ -26,11 +38,30 @@ const defaultIo: Io = {
   isTty: process.stderr.isTTY === true,
   env: process.env,
   now: () => new Date(),
+  ...(process.stdin.isTTY === true && process.stdout.isTTY === true ? { ask: askOnTerminal } : {}),
 };
 
+/** One question on the terminal, through readline; Ctrl-C or Ctrl-D ends the answers. */
+async function askOnTerminal(question: string): Promise<string> {
+  const { createInterface } = await import("node:readline/promises");
+  const terminal = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      terminal.once("close", () =>
+        reject(new InterruptedError("init was interrupted; nothing was written")),
+      );
+      terminal.question(question).then(resolve, reject);
+    });
+  } finally {
+    terminal.close();
+  }
+}
+
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
-export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
+export async function main(argv: readonly string[], terminal: Io = defaultIo): Promise<number> {
   let exitCode: number = EXIT.ok;
+  // The global flags (--quiet, --no-color, --debug) reshape this copy before any action runs.
+  const io: Io = { ...terminal };
   const program = new Command()
     .name("exec-intel")
     .description(
@@ -39,17 +70,69 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .version(readPackageVersion(), "-V, --version")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .showHelpAfterError("(run exec-intel --help for usage)");
+    .showHelpAfterError("(run exec-intel --help for usage)")
+    .option("-q, --quiet", "print only errors (and what --json asks for)")
+    .option("--no-color", "no colours, even on a terminal (NO_COLOR=1 does the same)")
+    .option("--debug", "on an unexpected error, print its stack trace")
+    .hook("preAction", (_program, command) => {
+      const global = program.opts<{ quiet?: boolean; color: boolean }>();
+      shapeOutput(io, terminal, {
+        quiet: global.quiet === true,
+        json: command.opts<{ json?: boolean }>().json === true,
+        color: global.color && colourWanted(terminal),
+      });
+    });
 
   program
     .command("init")
-    .description("scaffold a small working workspace in DIR (default: current folder)")
+    .description(
+      "create a working workspace in DIR with sample data for each source: asks on a terminal, or takes flags",
+    )
     .argument("[dir]", "folder to create the workspace in", ".")
-    .action(async (dir: string) => {
+    .option("--tenant <name>", "name of your group of businesses (default: My Business)")
+    .option(
+      "--entity <name>",
+      "a business, property or client to report on; repeat for more (default: Main Street Cafe)",
+      collect,
+    )
+    .option(
+      "--role <report>",
+      "a report to send: ceo, cto, accounting, cmo or cfo; repeat or comma-separate (default: ceo, cfo)",
+      collect,
+    )
+    .option(
+      "--recipient <report=email>",
+      "who receives a report, e.g. ceo=jane@example.com; repeat for more (default: owner@example.com)",
+      collect,
+    )
+    .option("--currency <code>", "the tenant's currency (default: USD)")
+    .option("--timezone <zone>", "the tenant's time zone (default: this machine's)")
+    .option("--no-input", "never ask: take the flags and the defaults (the default off a terminal)")
+    .action(async (dir: string, options: InitOptions) => {
       const { scaffoldWorkspace } = await import("./init.js");
-      const created = await scaffoldWorkspace(dir);
+      const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      let answers = initAnswers(options);
+      if (options.input && io.ask !== undefined) {
+        const { askStarterAnswers } = await import("./init-prompt.js");
+        answers = await askStarterAnswers(io.ask, answers, io.stderr, timezone);
+      }
+      const period = resolvePeriod(undefined, io.now());
+      const created = await scaffoldWorkspace(dir, { answers, period, timezone });
+      const cli = io.env.npm_command === "exec" ? "npx exec-intel" : "exec-intel";
+      const w = /\s/.test(dir) ? `"${dir}"` : dir;
+      const reports = created.plan.roles.map((r) => r.id).join(", ");
       io.stdout(
-        `Created a workspace in ${dir} (${created.length} files).\nNext: exec-intel validate -w ${dir}\n`,
+        [
+          `Created the workspace "${created.plan.tenant.name}" in ${dir}: ${created.files.length} files, sample data for ${created.period}, reports: ${reports}.`,
+          "",
+          "Next:",
+          `  ${cli} validate -w ${w}    check the config and the data`,
+          `  ${cli} preview -w ${w}     render the reports to files under ${path.join(dir, ".exec-intel", "preview")}, sending nothing`,
+          `  ${cli} run -w ${w}         check, archive and deliver them (into ${path.join(dir, ".exec-intel", "outbox")} until you set up email)`,
+          "",
+          `Then put your own records in place of the samples under ${path.join(dir, "data")} (see docs/data-formats.md).`,
+          "",
+        ].join("\n"),
       );
     });
 
@@ -137,7 +220,9 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         const runId = newRunId(io.now());
         const { executeRun } = await import("../execute-run.js");
         let redact = (text: string) => text;
+        const interrupt = stopOnSignal(io);
         const run = await executeRun({
+          signal: interrupt.signal,
           workspace: options.workspace,
           env: io.env,
           now: io.now,
@@ -159,7 +244,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
             redact = (await gateOutput(gated)).redact;
             return (await reportGate(io, gated, json || logJson ? "json" : "text")) === EXIT.ok;
           },
-        });
+        }).finally(interrupt.release);
         exitCode = run.passed ? EXIT.ok : EXIT.gateBlocked;
         const pipeline = await loadPipeline();
         const summary = pipeline.summariseRun(run.collected, run.composed, runId, {
@@ -538,9 +623,57 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   try {
     await program.parseAsync(argv as string[], { from: "user" });
   } catch (error) {
-    exitCode = handleError(error, io);
+    exitCode = handleError(error, io, program.opts<{ debug?: boolean }>().debug === true);
   }
   return exitCode;
+}
+
+interface InitOptions {
+  tenant?: string;
+  entity?: string[];
+  role?: string[];
+  recipient?: string[];
+  currency?: string;
+  timezone?: string;
+  input: boolean;
+}
+
+/** Commander's collector for a repeatable option. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** The init flags as answers; `--recipient ceo=a@x.com` and comma lists are spread out. */
+function initAnswers(options: InitOptions): import("../core/init/starter.js").StarterAnswers {
+  const split = (values: readonly string[]) =>
+    values
+      .flatMap((v) => v.split(","))
+      .map((v) => v.trim())
+      .filter((v) => v !== "");
+  let recipients: Record<string, string[]> | undefined;
+  for (const pair of options.recipient ?? []) {
+    const at = pair.indexOf("=");
+    if (at <= 0)
+      throw new InputError([
+        problem(
+          "--recipient",
+          undefined,
+          `"${pair}" does not say which report`,
+          "write it as REPORT=EMAIL, e.g. --recipient ceo=jane@example.com",
+        ),
+      ]);
+    const role = pair.slice(0, at).trim().toLowerCase();
+    recipients ??= {};
+    recipients[role] = [...(recipients[role] ?? []), ...split([pair.slice(at + 1)])];
+  }
+  return {
+    ...(options.tenant !== undefined ? { tenant: options.tenant } : {}),
+    ...(options.entity !== undefined ? { entities: options.entity } : {}),
+    ...(options.role !== undefined ? { roles: split(options.role) } : {}),
+    ...(recipients !== undefined ? { recipients } : {}),
+    ...(options.currency !== undefined ? { currency: options.currency } : {}),
+    ...(options.timezone !== undefined ? { timezone: options.timezone } : {}),
+  };
 }
 
 interface RunOptions {
@@ -594,7 +727,7 @@ function loadPipeline(): Promise<typeof import("../run.js")> {
   return import("../run.js");
 }
 
-function handleError(error: unknown, io: Io): number {
+function handleError(error: unknown, io: Io, debug: boolean): number {
   if (error instanceof CommanderError) {
     // --help and --version exit through here with code 0; usage errors are bad input.
     return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
@@ -606,13 +739,50 @@ function handleError(error: unknown, io: Io): number {
     );
     return EXIT.badInput;
   }
+  if (error instanceof InterruptedError) {
+    io.stderr(`interrupted: ${error.message}\n`);
+    return EXIT.interrupted;
+  }
   if (error instanceof Error && error.name === "RunLockedError") {
     io.stderr(`error: ${error.message}\nnothing was sent by this run.\n`);
     return EXIT.failure;
   }
-  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  io.stderr(`internal error (a bug in exec-intel, not in your data): ${message}\n`);
+  const explained = explainFailure(error);
+  if (explained !== undefined) {
+    io.stderr(
+      `error: ${explained.message}\n    hint: ${explained.hint}\n${debug && error instanceof Error && error.stack !== undefined ? `${error.stack}\n` : ""}`,
+    );
+    return explained.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const stack =
+    debug && error instanceof Error && error.stack !== undefined ? `\n${error.stack}` : "";
+  io.stderr(
+    `internal error (a bug in exec-intel, not in your data): ${message}${stack}\n    hint: ${debug ? "please report it with the lines above" : "run the command again with --debug to see where it happened, and report it"}\n`,
+  );
   return EXIT.failure;
+}
+
+/**
+ * The first Ctrl-C (or SIGTERM) asks the run to stop at its next safe point; a second one quits
+ * at once, which the delivery ledger also survives (a message in flight becomes "uncertain").
+ */
+function stopOnSignal(io: Io): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
+    io.stderr("stopping at the next safe point… (Ctrl-C again to quit at once)\n");
+    controller.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return {
+    signal: controller.signal,
+    release: () => {
+      process.removeListener("SIGINT", onSignal);
+      process.removeListener("SIGTERM", onSignal);
+    },
+  };
 }
 
 /** The clock: real time, or real time shifted to start at `--clock`. */
@@ -655,7 +825,8 @@ function reportWarnings(
   warnings: readonly Problem[],
   redact: (text: string) => string = (text) => text,
 ): void {
-  if (warnings.length > 0) io.stderr(redact(`${warnings.map(formatProblem).join("\n")}\n`));
+  if (warnings.length > 0 && io.quiet !== true)
+    io.stderr(redact(`${warnings.map(formatProblem).join("\n")}\n`));
 }
 
 type GatedBatch = Awaited<
@@ -703,7 +874,8 @@ async function reportGate(io: Io, gated: GatedBatch, mode: "text" | "json"): Pro
   const noteworthy = gated.tenants.some(
     (t) => t.verdict.downgraded.length > 0 || t.verdict.warnings.length > 0,
   );
-  if (mode === "text" || problems > 0 || noteworthy) io.stderr(redact(`${lines.join("\n")}\n`));
+  const said = io.quiet === true ? problems > 0 : mode === "text" || problems > 0 || noteworthy;
+  if (said) io.stderr(redact(`${lines.join("\n")}\n`));
   return problems === 0 ? EXIT.ok : EXIT.gateBlocked;
 }
 

@@ -32,7 +32,15 @@ function relativeStem(message: OutgoingMessage): string {
 
 // Disk full, read-only, forbidden or a file where the folder should be: every further message
 // would fail the same way, so the run stops.
-const ACCOUNT_ERRNOS = new Set(["ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM", "ENOTDIR"]);
+const ACCOUNT_ERRNOS = new Set([
+  "ENOSPC",
+  "EDQUOT",
+  "EFBIG",
+  "EROFS",
+  "EACCES",
+  "EPERM",
+  "ENOTDIR",
+]);
 
 function failure(error: unknown): SendFailure {
   const code = (error as NodeJS.ErrnoException).code ?? "outbox-error";

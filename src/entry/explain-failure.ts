@@ -1,0 +1,121 @@
+import path from "node:path";
+
+/** A failure of the environment, said in one sentence with what to do and the exit code. */
+export interface ExplainedFailure {
+  message: string;
+  hint: string;
+  exitCode: number;
+}
+
+// What every run guarantees, whichever step failed: said once so each hint can end with it.
+const SAFE =
+  "files are written whole or not at all, and the delivery ledger sends only what is still pending, so running again is safe";
+
+const DISK_FULL = new Set(["ENOSPC", "EDQUOT", "EFBIG"]);
+const UNREACHABLE = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "ECONNRESET",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
+const AWS_REFUSED = new Set([
+  "ExpiredToken",
+  "ExpiredTokenException",
+  "RequestExpired",
+  "InvalidClientTokenId",
+  "InvalidAccessKeyId",
+  "SignatureDoesNotMatch",
+  "UnrecognizedClientException",
+  "AccessDenied",
+  "AccessDeniedException",
+  "InvalidToken",
+]);
+
+/**
+ * Says what an error from the machine or a service means for the person running the command:
+ * a full disk, a file they cannot read, a server that does not answer, credentials AWS refused.
+ * Anything else is not explained here (undefined): it is a bug, and reported as one.
+ */
+export function explainFailure(error: unknown): ExplainedFailure | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const code = (error as NodeJS.ErrnoException).code;
+  const file = (error as NodeJS.ErrnoException).path;
+  const where = file !== undefined ? shortPath(file) : "a file";
+  if (code !== undefined && DISK_FULL.has(code)) {
+    return {
+      message: `no space left to write ${where} (${code})`,
+      hint: `free some space, or point stateDir or the archive at a bigger disk, then run again; ${SAFE}`,
+      exitCode: 1,
+    };
+  }
+  if (code === "EROFS") {
+    return {
+      message: `${where} is on a read-only file system`,
+      hint: "point stateDir (exec-intel.yaml) at a writable folder, then run again",
+      exitCode: 1,
+    };
+  }
+  if (code === "EACCES" || code === "EPERM") {
+    return {
+      message: `permission denied: ${where}`,
+      hint: `let the user running exec-intel read it (and write it, for the state folder), e.g. chmod u+rw ${where}, then run again`,
+      exitCode: 2,
+    };
+  }
+  if ((code === "EISDIR" || code === "ENOTDIR" || code === "ENOENT") && file !== undefined) {
+    const what =
+      code === "EISDIR"
+        ? "is a folder where a file was expected"
+        : code === "ENOTDIR"
+          ? "has a file where a folder was expected"
+          : "does not exist";
+    return {
+      message: `${where} ${what}`,
+      hint: "fix the path in exec-intel.yaml (paths are relative to the workspace folder)",
+      exitCode: 2,
+    };
+  }
+  if (code === "EMFILE" || code === "ENFILE") {
+    return {
+      message: "too many open files",
+      hint: `raise the limit (ulimit -n 4096) and run again; ${SAFE}`,
+      exitCode: 1,
+    };
+  }
+  if (code !== undefined && UNREACHABLE.has(code)) {
+    const address = (error as { address?: string; hostname?: string; port?: number }).address;
+    const host = address ?? (error as { hostname?: string }).hostname;
+    const port = (error as { port?: number }).port;
+    return {
+      message: `cannot reach ${host !== undefined ? `${host}${port !== undefined ? `:${port}` : ""}` : "a server"} (${code})`,
+      hint: `check the host and port in exec-intel.yaml and that the service is up, then run again; ${SAFE}`,
+      exitCode: 1,
+    };
+  }
+  if (AWS_REFUSED.has(error.name) || AWS_REFUSED.has(code ?? "")) {
+    return {
+      message: `AWS refused the credentials: ${error.name}: ${error.message}`,
+      hint: `refresh them (aws sso login, or new keys in the environment or .env) and run again; ${SAFE}`,
+      exitCode: 1,
+    };
+  }
+  if (error.name === "CredentialsProviderError") {
+    return {
+      message: `no AWS credentials found: ${error.message}`,
+      hint: "set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, in the environment or the workspace's .env (docs/transports.md)",
+      exitCode: 2,
+    };
+  }
+  return undefined;
+}
+
+/** A path as the person typed it would look: relative to where they are, when inside it. */
+function shortPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative)
+    ? relative
+    : file;
+}

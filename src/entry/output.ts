@@ -1,0 +1,55 @@
+import { styleText } from "node:util";
+import type { Io } from "./cli.js";
+
+/** What the global flags ask of the output. */
+export interface OutputShape {
+  /** Errors only (and the document --json asked for). */
+  quiet: boolean;
+  /** The command prints JSON on stdout: that stays, whatever else is silenced. */
+  json: boolean;
+  color: boolean;
+}
+
+/**
+ * Colours are for a person at a terminal: never into a pipe or a file, never when NO_COLOR is set
+ * to anything (https://no-color.org), never on a dumb terminal.
+ */
+export function colourWanted(terminal: Pick<Io, "isTty" | "env">): boolean {
+  const noColor = terminal.env.NO_COLOR;
+  return (
+    terminal.isTty && (noColor === undefined || noColor === "") && terminal.env.TERM !== "dumb"
+  );
+}
+
+/** Rewires `io` from the terminal's edges for the global flags. */
+export function shapeOutput(io: Io, terminal: Io, shape: OutputShape): void {
+  io.stderr = shape.color ? (text) => terminal.stderr(colourise(text)) : terminal.stderr;
+  if (shape.quiet) {
+    io.quiet = true;
+    // Progress lines are for a terminal, and --quiet asked for silence there too.
+    io.isTty = false;
+    io.stdout = shape.json ? terminal.stdout : () => {};
+  }
+}
+
+/** Marks the words a reader scans for: error and warning labels, hints, the gate's verdict. */
+export function colourise(text: string): string {
+  return text
+    .split("\n")
+    .map((line) =>
+      line
+        .replace(
+          /^((?:\S.*?: )?)(error|internal error)(:)/,
+          (_, at, word, colon) => `${at}${styleText(["bold", "red"], word)}${colon}`,
+        )
+        .replace(
+          /^((?:\S.*?: )?)(warning)(:)/,
+          (_, at, word, colon) => `${at}${styleText(["bold", "yellow"], word)}${colon}`,
+        )
+        .replace(/^(\s+hint:)(.*)$/, (_, label, rest) => `${styleText("cyan", label)}${rest}`)
+        .replace(/^gate: passed/, () => `gate: ${styleText(["bold", "green"], "passed")}`)
+        .replace(/^gate: blocked/, () => `gate: ${styleText(["bold", "red"], "blocked")}`)
+        .replace(/^interrupted:/, () => styleText(["bold", "yellow"], "interrupted:")),
+    )
+    .join("\n");
+}
