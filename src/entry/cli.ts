@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { isPeriod } from "../adapters/sources/values.js";
@@ -74,8 +75,13 @@ export async function main(argv: readonly string[], terminal: Io = defaultIo): P
     .option("-q, --quiet", "print only errors (and what --json asks for)")
     .option("--no-color", "no colours, even on a terminal (NO_COLOR=1 does the same)")
     .option("--debug", "on an unexpected error, print its stack trace")
-    .hook("preAction", (_program, command) => {
+    .hook("preAction", async (_program, command) => {
       const global = program.opts<{ quiet?: boolean; color: boolean }>();
+      const workspace = command.opts<{ workspace?: string }>().workspace;
+      if (workspace !== undefined && existsSync(workspace)) {
+        const { workspaceEnvironment } = await import("../adapters/workspace/config-file.js");
+        io.env = await workspaceEnvironment(workspace, terminal.env);
+      }
       shapeOutput(io, terminal, {
         quiet: global.quiet === true,
         json: command.opts<{ json?: boolean }>().json === true,
@@ -438,6 +444,10 @@ export async function main(argv: readonly string[], terminal: Io = defaultIo): P
         port,
         ...(options.origin !== undefined ? { origin: options.origin } : {}),
         now: io.now,
+        onOutboxLink: (email, link) =>
+          io.stderr(
+            `sign-in link for ${email} (outbox transport: written to the outbox, not emailed):\n  ${link}\n`,
+          ),
       });
       io.stderr(`exec-intel dashboard on ${url} (Ctrl-C to stop)\n`);
       await new Promise<void>((resolve) => {

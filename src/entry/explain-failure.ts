@@ -78,6 +78,17 @@ export function explainFailure(error: unknown): ExplainedFailure | undefined {
       exitCode: 2,
     };
   }
+  if (code === "EADDRINUSE" || code === "EADDRNOTAVAIL") {
+    const { address, port } = error as { address?: string; port?: number };
+    return {
+      message:
+        code === "EADDRINUSE"
+          ? `port ${port ?? "?"} on ${address ?? "this machine"} is already in use`
+          : `${address ?? "the address"} is not an address of this machine`,
+      hint: "choose another with --port (0 picks a free one) or --host, or stop what is using it",
+      exitCode: 2,
+    };
+  }
   if (code === "EMFILE" || code === "ENFILE") {
     return {
       message: "too many open files",

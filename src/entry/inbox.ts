@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { commonJsExports } from "../adapters/commonjs-exports.js";
 import { loadWorkspaceConfig } from "../adapters/workspace/config-file.js";
 import type { Config } from "../core/config.js";
 import { normaliseEmail } from "../core/dashboard/access.js";
@@ -109,7 +110,7 @@ export async function attachReplies(
   messages: readonly InboxMessage[],
   now: () => Date,
 ): Promise<InboxOutcome[]> {
-  const { simpleParser } = await import("mailparser");
+  const { simpleParser } = commonJsExports(await import("mailparser"));
   const { secret } = stores;
   const byHash = new Map(stores.rows.map((row) => [deliveryHash(row), row]));
   const outcomes: InboxOutcome[] = [];
@@ -187,7 +188,7 @@ export async function listenForReplies(options: {
   onOutcome: (outcome: InboxOutcome) => void;
 }): Promise<{ port: number; stop: () => Promise<void> }> {
   const { secret } = await workspaceReplySecret(options.workspace, options.env);
-  const { SMTPServer } = await import("smtp-server");
+  const { SMTPServer } = commonJsExports(await import("smtp-server"));
   let received = 0;
   const server = new SMTPServer({
     authOptional: true,

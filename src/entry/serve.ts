@@ -1,6 +1,7 @@
 import path from "node:path";
 import { loadWorkspaceConfig } from "../adapters/workspace/config-file.js";
 import type { Config } from "../core/config.js";
+import { InputError, problem } from "../core/errors.js";
 import type { DashboardDeps } from "../server/app.js";
 
 // `exec-intel serve`: the dashboard over the workspace's state database and archive, on
@@ -15,6 +16,7 @@ export async function dashboardDeps(
   env: Env,
   origin: string,
   now: () => Date,
+  onOutboxLink?: (email: string, link: string) => void,
 ): Promise<{ deps: DashboardDeps; close: () => Promise<void>; config: Config }> {
   const config = await loadWorkspaceConfig(workspace, env);
   const stateDir = path.join(workspace, config.stateDir);
@@ -41,8 +43,8 @@ export async function dashboardDeps(
     sessions,
     annotations,
     deliveries: (tenant) => ledger.rows({ tenant }),
-    sendSignInLink: (email, link, tenant) =>
-      sendNotice(config, stateDir, env, {
+    sendSignInLink: async (email, link, tenant) => {
+      await sendNotice(config, stateDir, env, {
         tenant,
         kind: "sign-in",
         name: "magic-link",
@@ -50,7 +52,10 @@ export async function dashboardDeps(
         subject: "Your exec-intel sign-in link",
         text: `Sign in to the exec-intel dashboard:\n\n${link}\n\nThe link works once, for 15 minutes. If you did not ask for it, ignore this email.\n`,
         now: now(),
-      }),
+      });
+      // The outbox emails nobody: whoever runs the dashboard locally is the only reader anyway.
+      if (config.transport.driver === "outbox") onOutboxLink?.(email, link);
+    },
     now,
     origin,
   };
@@ -71,13 +76,16 @@ export async function serveDashboard(options: {
   port: number;
   origin?: string;
   now?: () => Date;
+  /** With the outbox transport, each sign-in link is also handed here (the terminal). */
+  onOutboxLink?: (email: string, link: string) => void;
 }): Promise<{ url: string; stop: () => Promise<void> }> {
+  const given = options.origin !== undefined ? checkedOrigin(options.origin) : undefined;
   const { serve } = await import("@hono/node-server");
   const { createDashboard } = await import("../server/app.js");
   // The app is built once the port is known (port 0 picks a free one), since sign-in links in
   // emails must carry the real origin; nobody can reach the server before that.
   let app: ReturnType<typeof createDashboard> | undefined;
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const started = serve(
       {
         fetch: (request) =>
@@ -87,23 +95,60 @@ export async function serveDashboard(options: {
       },
       () => resolve(started),
     );
+    // A port in use or an address not on this machine: said by the CLI, not a crash.
+    started.once("error", reject);
   });
   const address = server.address();
   const port = typeof address === "object" && address !== null ? address.port : options.port;
-  const origin = options.origin ?? `http://${options.host}:${port}`;
-  const { deps, close } = await dashboardDeps(
-    options.workspace,
-    options.env,
-    origin,
-    options.now ?? (() => new Date()),
-  );
+  const origin = given ?? `http://${options.host}:${port}`;
+  const stopListening = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  let opened: Awaited<ReturnType<typeof dashboardDeps>>;
+  try {
+    opened = await dashboardDeps(
+      options.workspace,
+      options.env,
+      origin,
+      options.now ?? (() => new Date()),
+      options.onOutboxLink,
+    );
+  } catch (error) {
+    // A workspace that does not load is not served at all (no "starting" page forever).
+    await stopListening();
+    throw error;
+  }
+  const { deps, close } = opened;
   app = createDashboard(deps);
   return {
     url: origin,
     stop: async () => {
       if ("closeAllConnections" in server) server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stopListening();
       await close();
     },
   };
+}
+
+/** The public origin for sign-in links: an http(s) URL without a path or a trailing slash. */
+function checkedOrigin(origin: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(origin);
+  } catch {
+    url = undefined;
+  }
+  if (
+    url === undefined ||
+    !/^https?:$/.test(url.protocol) ||
+    (url.pathname !== "/" && url.pathname !== "")
+  ) {
+    throw new InputError([
+      problem(
+        "--origin",
+        undefined,
+        `"${origin}" is not an origin`,
+        "give the dashboard's public address without a path, e.g. --origin https://reports.example.com",
+      ),
+    ]);
+  }
+  return url.origin;
 }

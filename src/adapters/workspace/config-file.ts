@@ -54,7 +54,7 @@ export async function loadWorkspaceConfig(
       ),
     ]);
   }
-  const env = { ...(await readDotenv(workspace)), ...definedOnly(environment) };
+  const env = await workspaceEnvironment(workspace, environment);
   const { yaml, problems } = parseLocatedYaml(decoded.text, CONFIG_FILE);
   if (problems.length > 0) throw new InputError(problems);
   const missingVariables = interpolateVariables(yaml, env);
@@ -64,6 +64,17 @@ export async function loadWorkspaceConfig(
   const result = validateConfig(plain.value, yaml);
   if (result.config === undefined) throw new InputError(result.problems);
   return result.config;
+}
+
+/**
+ * The environment a workspace's commands see: its `.env` under the process environment (which
+ * wins, as with dotenv), so secrets named by `*Env` keys can live in `.env` like `${VAR}`s do.
+ */
+export async function workspaceEnvironment(
+  workspace: string,
+  environment: Readonly<Record<string, string | undefined>>,
+): Promise<Record<string, string>> {
+  return { ...(await readDotenv(workspace)), ...definedOnly(environment) };
 }
 
 async function readDotenv(workspace: string): Promise<Record<string, string>> {
