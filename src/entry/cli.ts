@@ -268,8 +268,13 @@ export async function main(argv: readonly string[], terminal: Io = defaultIo): P
           else io.stdout(text);
         }
         if (run.deliveries !== undefined) {
-          const failed = run.deliveries.deliveries.filter((d) => d.status !== "sent").length;
-          if (run.deliveries.stopped !== undefined || failed > 0) exitCode = EXIT.failure;
+          const undelivered = run.deliveries.deliveries.filter((d) => d.status !== "sent");
+          if (run.deliveries.stopped !== undefined || undelivered.length > 0) {
+            exitCode = EXIT.failure;
+            const { adviseOnDelivery } = await import("../core/deliver/advice.js");
+            for (const advice of adviseOnDelivery(undelivered, run.deliveries.stopped))
+              io.stderr(redact(`error: not sent: ${advice.message}\n    hint: ${advice.hint}\n`));
+          }
         }
       },
     );

@@ -31,7 +31,14 @@ export interface CliRun {
 /** Runs the CLI in-process with captured output, a fixed clock and a non-TTY stderr. */
 export async function runCli(
   argv: string[],
-  options: { isTty?: boolean; env?: Record<string, string> } = {},
+  options: {
+    isTty?: boolean;
+    env?: Record<string, string>;
+    /** The clock (default 2026-11-21T08:00:00Z, so last month is the portfolio's 2026-10). */
+    now?: Date;
+    /** Answers typed at init's prompts, in order; present means "on a terminal". */
+    answers?: string[];
+  } = {},
 ): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
@@ -44,8 +51,17 @@ export async function runCli(
     },
     isTty: options.isTty ?? false,
     env: options.env ?? {},
-    now: () => new Date("2026-11-21T08:00:00Z"),
+    now: () => options.now ?? new Date("2026-11-21T08:00:00Z"),
   };
+  if (options.answers !== undefined) {
+    const answers = [...options.answers];
+    io.ask = async (question) => {
+      stderr += question;
+      const answer = answers.shift();
+      if (answer === undefined) throw new Error(`no answer scripted for "${question}"`);
+      return answer;
+    };
+  }
   const code = await main(argv, io);
   return { code, stdout, stderr };
 }
