@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { makeTempDir } from "./helpers/cli.js";
+import { filesUnder } from "./helpers/files.js";
 
 // The README's "Use it for your own businesses" block, run line by line as a new user would type
 // it (with `exec-intel` the built CLI of this clone), in an empty folder, off a terminal so init
@@ -51,12 +52,6 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, LANG: "C.UTF-8" };
 }
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.join(entry.parentPath, entry.name));
-}
-
 let server: ChildProcess | undefined;
 afterEach(() => {
   server?.kill("SIGTERM");
@@ -82,14 +77,16 @@ describe("the README's first hour", () => {
         expect(result.stderr).not.toMatch(/^\s+at |internal error|error:/m);
       }
       const workspace = path.join(dir, "my-reports");
-      const previews = filesUnder(path.join(workspace, ".exec-intel", "preview"));
+      const previews = await filesUnder(path.join(workspace, ".exec-intel", "preview"));
       expect(previews.filter((f) => f.endsWith("-report.html")).length).toBe(2);
       // init's defaults: the CEO and CFO reports, both to owner@example.com.
-      const outbox = filesUnder(path.join(workspace, ".exec-intel", "outbox"));
-      const messages = outbox.filter((f) => f.endsWith(".eml"));
+      const outbox = path.join(workspace, ".exec-intel", "outbox");
+      const messages = (await filesUnder(outbox)).filter((f) => f.endsWith(".eml"));
       expect(messages).toHaveLength(2);
       for (const message of messages)
-        expect(readFileSync(message, "utf8")).toMatch(/^To: .*owner@example\.com/m);
+        expect(readFileSync(path.join(outbox, message), "utf8")).toMatch(
+          /^To: .*owner@example\.com/m,
+        );
 
       // `serve` as the README has it, on a free port (the README's 8787 may be taken here).
       const serveLine = commands.at(-1) ?? "";
@@ -127,6 +124,15 @@ describe("the README's first hour", () => {
       expect(html).toContain("My Business");
       expect(html).toContain("owner@example.com");
       expect(html).toMatch(/>ceo</);
+      // Every follow-up task the run made is on the owner's board, whichever role it names
+      // (the starter tenant has no CMO, yet a pipeline finding is the CMO's).
+      const listed = await runLine("exec-intel tasks -w my-reports --json", dir);
+      const tasks = JSON.parse(listed.stdout) as { id: string; owner: string }[];
+      expect(tasks.length).toBeGreaterThan(0);
+      const board = await (
+        await fetch(`${origin}/t/my-business/tasks`, { headers: { cookie } })
+      ).text();
+      for (const task of tasks) expect(board).toContain(task.id);
       // And the same link does not work twice.
       const again = await fetch(`${origin}/auth`, {
         method: "POST",

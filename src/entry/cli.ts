@@ -117,11 +117,17 @@ export async function main(argv: readonly string[], terminal: Io = defaultIo): P
     .action(async (dir: string, options: InitOptions) => {
       const { scaffoldWorkspace } = await import("./init.js");
       const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-      let answers = initAnswers(options);
-      if (options.input && io.ask !== undefined) {
+      const given = initAnswers(options);
+      let answers = given.answers;
+      if (options.input && io.ask !== undefined && given.problems.length === 0) {
         const { askStarterAnswers } = await import("./init-prompt.js");
         answers = await askStarterAnswers(io.ask, answers, io.stderr, timezone);
       }
+      // Every bad flag at once: the unreadable --recipient pairs and what the plan refuses.
+      const { checkStarter } = await import("../core/init/starter.js");
+      const refused = checkStarter(answers, "(command line)", timezone).problems;
+      if (given.problems.length + refused.length > 0)
+        throw new InputError([...given.problems, ...refused.map((p) => p.problem)]);
       const period = resolvePeriod(undefined, io.now());
       const created = await scaffoldWorkspace(dir, { answers, period, timezone });
       const cli = io.env.npm_command === "exec" ? "npx exec-intel" : "exec-intel";
@@ -260,8 +266,11 @@ export async function main(argv: readonly string[], terminal: Io = defaultIo): P
           ...(run.archive !== undefined ? { archived: run.archive } : {}),
           ...(run.tasks !== undefined ? { tasks: run.tasks } : {}),
         });
-        if (json) io.stdout(redact(`${JSON.stringify(summary, null, 2)}\n`));
-        else {
+        if (json) {
+          // The summary carries the warnings too; stderr still shows them to the person.
+          reportWarnings(io, run.collected.warnings, redact);
+          io.stdout(redact(`${JSON.stringify(summary, null, 2)}\n`));
+        } else {
           reportWarnings(io, run.collected.warnings, redact);
           const text = redact(formatModelSummary(summary));
           if (logJson) io.stderr(text);
@@ -659,7 +668,11 @@ function collect(value: string, previous: string[] | undefined): string[] {
 }
 
 /** The init flags as answers; `--recipient ceo=a@x.com` and comma lists are spread out. */
-function initAnswers(options: InitOptions): import("../core/init/starter.js").StarterAnswers {
+function initAnswers(options: InitOptions): {
+  answers: import("../core/init/starter.js").StarterAnswers;
+  problems: Problem[];
+} {
+  const problems: Problem[] = [];
   const split = (values: readonly string[]) =>
     values
       .flatMap((v) => v.split(","))
@@ -668,20 +681,22 @@ function initAnswers(options: InitOptions): import("../core/init/starter.js").St
   let recipients: Record<string, string[]> | undefined;
   for (const pair of options.recipient ?? []) {
     const at = pair.indexOf("=");
-    if (at <= 0)
-      throw new InputError([
+    if (at <= 0) {
+      problems.push(
         problem(
           "--recipient",
           undefined,
           `"${pair}" does not say which report`,
           "write it as REPORT=EMAIL, e.g. --recipient ceo=jane@example.com",
         ),
-      ]);
+      );
+      continue;
+    }
     const role = pair.slice(0, at).trim().toLowerCase();
     recipients ??= {};
     recipients[role] = [...(recipients[role] ?? []), ...split([pair.slice(at + 1)])];
   }
-  return {
+  const answers = {
     ...(options.tenant !== undefined ? { tenant: options.tenant } : {}),
     ...(options.entity !== undefined ? { entities: options.entity } : {}),
     ...(options.role !== undefined ? { roles: split(options.role) } : {}),
@@ -689,6 +704,7 @@ function initAnswers(options: InitOptions): import("../core/init/starter.js").St
     ...(options.currency !== undefined ? { currency: options.currency } : {}),
     ...(options.timezone !== undefined ? { timezone: options.timezone } : {}),
   };
+  return { answers, problems };
 }
 
 interface RunOptions {

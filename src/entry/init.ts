@@ -1,4 +1,14 @@
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { CONFIG_FILE } from "../adapters/workspace/config-file.js";
@@ -84,8 +94,11 @@ export async function scaffoldWorkspace(
       await mkdir(path.dirname(destination), { recursive: true });
       await writeFile(destination, written, { flag: "wx" });
     }
-    if (!(await exists(target))) await rename(stage, target);
-    else await moveInto(stage, target, files);
+    if (!(await exists(target))) {
+      await rename(stage, target);
+      // mkdtemp made the stage private (0700); the workspace gets a folder's usual mode.
+      await chmod(target, 0o777 & ~process.umask());
+    } else await moveInto(stage, target, files);
   } finally {
     await rm(stage, { recursive: true, force: true });
   }

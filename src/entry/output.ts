@@ -1,4 +1,3 @@
-import { styleText } from "node:util";
 import type { Io } from "./cli.js";
 
 /** What the global flags ask of the output. */
@@ -30,6 +29,20 @@ export function shapeOutput(io: Io, terminal: Io, shape: OutputShape): void {
     io.isTty = false;
     io.stdout = shape.json ? terminal.stdout : () => {};
   }
+}
+
+// SGR codes written here rather than through util.styleText: styleText checks process.stdout
+// itself and drops single colours when stdout is redirected, while these lines go to stderr and
+// colourWanted has already decided for it.
+const SGR = { bold: [1, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], cyan: [36, 39] };
+type Style = keyof typeof SGR;
+
+function styleText(styles: Style | Style[], text: string): string {
+  const list = Array.isArray(styles) ? styles : [styles];
+  return list.reduce(
+    (out, style) => `\u001b[${SGR[style][0]}m${out}\u001b[${SGR[style][1]}m`,
+    text,
+  );
 }
 
 /** Marks the words a reader scans for: error and warning labels, hints, the gate's verdict. */

@@ -5,7 +5,13 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { RunManifest } from "../core/archive/manifest.js";
 import type { Archive } from "../core/archive/ports.js";
 import type { Config } from "../core/config.js";
-import { accessOf, isUser, normaliseEmail, type TenantAccess } from "../core/dashboard/access.js";
+import {
+  accessOf,
+  isUser,
+  normaliseEmail,
+  seesTask,
+  type TenantAccess,
+} from "../core/dashboard/access.js";
 import type { Annotation, AnnotationStore, SessionStore } from "../core/dashboard/ports.js";
 import type { DeliveryRow } from "../core/deliver/ports.js";
 import type { FollowUpStore } from "../core/follow-up/ports.js";
@@ -307,7 +313,7 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
     if (access === undefined) return notFound(c);
     const filter = { owner: c.req.query("owner"), entity: c.req.query("entity") };
     const visible = (await deps.followUp.list(access.tenant)).filter((t) =>
-      access.roles.includes(t.owner),
+      seesTask(access, t.owner),
     );
     const shown = visible.filter(
       (t) =>
@@ -327,7 +333,7 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
     const access = accessTo(c, c.req.param("tenant"));
     const task =
       access === undefined ? undefined : await deps.followUp.find(access.tenant, c.req.param("id"));
-    if (access === undefined || task === undefined || !access.roles.includes(task.owner))
+    if (access === undefined || task === undefined || !seesTask(access, task.owner))
       return notFound(c);
     const form = await c.req.parseBody();
     const status = (PERSON_STATUSES as readonly string[]).includes(String(form.status))

@@ -27,6 +27,7 @@ import { type ArchivedObject, buildManifest } from "../../src/core/archive/manif
 import { type Archive, ArchiveKeyError } from "../../src/core/archive/ports.js";
 import type { ManifestRef } from "../../src/core/history/ports.js";
 import { makeTempDir, PORTFOLIO, PORTFOLIO_ROLES } from "../helpers/cli.js";
+import { filesUnder } from "../helpers/files.js";
 import { computeTenant } from "../helpers/pipeline.js";
 import { raceBody, raceKey } from "./race.js";
 
@@ -53,15 +54,6 @@ const read = async (archive: Archive, key: string) => {
 };
 /** Hashes with node:crypto directly, so the test does not vouch for sha256Hex with itself. */
 const sha256 = (body: Uint8Array) => createHash("sha256").update(body).digest("hex");
-
-/** Every file under `dir` (dot files included), relative and sorted. */
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
-    .sort();
-}
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -6,6 +6,7 @@ import { createOutboxTransport } from "../../src/adapters/deliver/outbox-transpo
 import type { OutgoingMessage } from "../../src/core/deliver/ports.js";
 import type { RenderedReport } from "../../src/core/render/rendered.js";
 import { makeTempDir } from "../helpers/cli.js";
+import { filesUnder } from "../helpers/files.js";
 import { outgoing, referenceReport } from "./report-message.js";
 
 // The outbox transport on a real temp folder: one complete .eml per delivery, never a partial
@@ -23,15 +24,6 @@ describe("outbox transport", () => {
     await temp?.cleanup();
   });
 
-  /** Every file under `dir`, relative, sorted. */
-  async function files(dir: string): Promise<string[]> {
-    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-    return entries
-      .filter((e) => e.isFile())
-      .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
-      .sort();
-  }
-
   it("writes {tenant}/{period}/{report}/{recipient}.eml with the message's exact bytes", async () => {
     const folder = path.join(temp.dir, "layout");
     const message = await outgoing(report, "Sam.Rivera@Example.com", {
@@ -41,7 +33,7 @@ describe("outbox transport", () => {
     const result = await outbox.send(message);
     const expected = "portfolio/2026-10/ceo/sam.rivera_at_example.com.eml";
     expect(result).toEqual({ status: "sent", providerMessageId: expected });
-    expect(await files(folder)).toEqual([expected]);
+    expect(await filesUnder(folder)).toEqual([expected]);
     const written = await readFile(path.join(folder, expected));
     expect(written.equals(message.raw)).toBe(true);
     const mail = await simpleParser(written);
@@ -61,7 +53,7 @@ describe("outbox transport", () => {
     expect(await outbox.send(first)).toMatchObject({ providerMessageId: `${stem}.eml` });
     expect(await outbox.send(second)).toMatchObject({ providerMessageId: `${stem}-2.eml` });
     expect(await outbox.send(third)).toMatchObject({ providerMessageId: `${stem}-3.eml` });
-    expect(await files(folder)).toEqual([`${stem}-2.eml`, `${stem}-3.eml`, `${stem}.eml`]);
+    expect(await filesUnder(folder)).toEqual([`${stem}-2.eml`, `${stem}-3.eml`, `${stem}.eml`]);
     const ids = await Promise.all(
       ["", "-2", "-3"].map(
         async (n) =>
@@ -82,7 +74,7 @@ describe("outbox transport", () => {
     const results = await Promise.all(messages.map((m) => outbox.send(m)));
     const paths = results.map((r) => (r.status === "sent" ? r.providerMessageId : r.code));
     expect(new Set(paths).size).toBe(8);
-    const written = await files(folder);
+    const written = await filesUnder(folder);
     // No temp file is left behind, and each message is intact under its own name.
     expect(written).toHaveLength(8);
     for (const [i, p] of paths.entries()) {
@@ -104,7 +96,7 @@ describe("outbox transport", () => {
       status: "sent",
       providerMessageId: "etc/_/ceo-..-..-x/a-b_at_..-c.eml",
     });
-    expect(await files(folder)).toEqual(["etc/_/ceo-..-..-x/a-b_at_..-c.eml"]);
+    expect(await filesUnder(folder)).toEqual(["etc/_/ceo-..-..-x/a-b_at_..-c.eml"]);
   });
 
   it("stops the run (account) when the outbox folder cannot be created", async () => {

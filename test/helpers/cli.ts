@@ -34,8 +34,11 @@ export async function runCli(
   options: {
     isTty?: boolean;
     env?: Record<string, string>;
-    /** The clock (default 2026-11-21T08:00:00Z, so last month is the portfolio's 2026-10). */
-    now?: Date;
+    /**
+     * The clock (default 2026-11-21T08:00:00Z, so last month is the portfolio's 2026-10); a
+     * function is called each time (one that throws stands in for a bug).
+     */
+    now?: Date | (() => Date);
     /** Answers typed at init's prompts, in order; present means "on a terminal". */
     answers?: string[];
   } = {},
@@ -51,7 +54,10 @@ export async function runCli(
     },
     isTty: options.isTty ?? false,
     env: options.env ?? {},
-    now: () => options.now ?? new Date("2026-11-21T08:00:00Z"),
+    now: () => {
+      const now = options.now ?? new Date("2026-11-21T08:00:00Z");
+      return typeof now === "function" ? now() : now;
+    },
   };
   if (options.answers !== undefined) {
     const answers = [...options.answers];

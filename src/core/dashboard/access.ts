@@ -12,6 +12,8 @@ export interface TenantAccess {
   roles: string[];
   /** The roles the user receives reports for. */
   own: string[];
+  /** One of the user's roles has full access to the tenant. */
+  full: boolean;
 }
 
 /** Emails compare case-insensitively, as mail systems do for the domain and most for the name. */
@@ -34,6 +36,7 @@ export function accessOf(config: Pick<Config, "tenants">, email: string): Tenant
         tenantName: tenant.name,
         roles: full ? Object.keys(tenant.roles) : own,
         own,
+        full,
       },
     ];
   });
@@ -42,4 +45,13 @@ export function accessOf(config: Pick<Config, "tenants">, email: string): Tenant
 /** True when the address is a recipient somewhere: only they are sent a sign-in link. */
 export function isUser(config: Pick<Config, "tenants">, email: string): boolean {
   return accessOf(config, email).length > 0;
+}
+
+/**
+ * Whether the user sees a task owned by `owner`: their roles' tasks, and with full access every
+ * task, including those of a role the tenant has no recipient for (a finding still names an
+ * owner, e.g. the CMO, in a tenant that receives no CMO report).
+ */
+export function seesTask(access: TenantAccess, owner: string): boolean {
+  return access.full || access.roles.includes(owner);
 }

@@ -129,7 +129,7 @@ export function checkStarter(
     if (!roleIds.includes(role))
       fail(
         "recipients",
-        `recipient given for "${role}", which is not among the reports (${roleIds.join(", ")})`,
+        `recipient given for "${role}", which is not among the reports (${roleIds.filter(isStarterRole).join(", ") || "none"})`,
         `add the report with --role ${role}, or drop its --recipient`,
       );
   }
