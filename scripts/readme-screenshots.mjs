@@ -73,7 +73,10 @@ async function startDashboard() {
   });
   const waitFor = (pattern) =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`serve did not print ${pattern}:\n${output}`)), 30_000);
+      const timer = setTimeout(
+        () => reject(new Error(`serve did not print ${pattern}:\n${output}`)),
+        30_000,
+      );
       const check = () => {
         const match = output.match(pattern);
         if (match !== null) {

@@ -197,6 +197,7 @@ async function runPipeline(
     manifests: [],
   };
   let browser: SharedBrowser | undefined;
+  let failing = false;
   try {
     // Chromium starts now, so its launch overlaps analysing and rendering instead of adding to it.
     if (!request.dryRun && config.render.pdf === "auto") {
@@ -456,6 +457,7 @@ async function runPipeline(
       ...(logFile !== undefined ? { logFile } : {}),
     };
   } catch (error) {
+    failing = true;
     audit.event(
       "error",
       "run",
@@ -468,10 +470,29 @@ async function runPipeline(
       status: outcome.status,
       durationMs: elapsed(started),
     });
-    await history?.finish(request.runId, { ...outcome, finishedAt: request.now().toISOString() });
-    if (request.stores === undefined) await history?.close();
+    try {
+      await recordFinish(history, request.runId, {
+        ...outcome,
+        finishedAt: request.now().toISOString(),
+      }).catch((error: unknown) => {
+        // On a full disk the history cannot record the failure either; the person must hear
+        // the first cause, not this echo of it.
+        return failing ? undefined : Promise.reject(error);
+      });
+    } finally {
+      if (request.stores === undefined) await history?.close();
+    }
     audit.flush?.();
   }
+}
+
+/** Records the run's end in the history, when there is one (a dry run keeps none). */
+async function recordFinish(
+  history: RunHistory | undefined,
+  runId: string,
+  outcome: Parameters<RunHistory["finish"]>[1],
+): Promise<void> {
+  await history?.finish(runId, outcome);
 }
 
 /** How the audit log words a task change. */

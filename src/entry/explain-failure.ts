@@ -40,7 +40,16 @@ const AWS_REFUSED = new Set([
  * Anything else is not explained here (undefined): it is a bug, and reported as one.
  */
 export function explainFailure(error: unknown): ExplainedFailure | undefined {
-  if (!(error instanceof Error)) return undefined;
+  // An adapter that adds context keeps the original as `cause`: the explanation is in the chain.
+  for (let link = error, depth = 0; link instanceof Error && depth < 5; depth += 1) {
+    const explained = explainOne(link);
+    if (explained !== undefined) return explained;
+    link = link.cause;
+  }
+  return undefined;
+}
+
+function explainOne(error: Error): ExplainedFailure | undefined {
   const code = (error as NodeJS.ErrnoException).code;
   const file = (error as NodeJS.ErrnoException).path;
   const where = file !== undefined ? shortPath(file) : "a file";
@@ -48,6 +57,22 @@ export function explainFailure(error: unknown): ExplainedFailure | undefined {
     return {
       message: `no space left to write ${where} (${code})`,
       hint: `free some space, or point stateDir or the archive at a bigger disk, then run again; ${SAFE}`,
+      exitCode: 1,
+    };
+  }
+  if (code !== undefined && /^SQLITE_(FULL|IOERR)/.test(code)) {
+    return {
+      message: /^SQLITE_(FULL|IOERR_WRITE)$/.test(code)
+        ? `no space left to write the state database (${code})`
+        : `the state database could not be written (${code}): the disk may be full or failing`,
+      hint: `free some space, or point stateDir at a bigger disk, then run again; ${SAFE}`,
+      exitCode: 1,
+    };
+  }
+  if (code !== undefined && /^SQLITE_(READONLY|CANTOPEN|PERM)/.test(code)) {
+    return {
+      message: `the state database cannot be opened for writing (${code})`,
+      hint: "let the user running exec-intel write to the state folder (stateDir), then run again",
       exitCode: 1,
     };
   }

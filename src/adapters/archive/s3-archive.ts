@@ -113,6 +113,7 @@ export async function createS3Archive(options: S3ArchiveOptions): Promise<Archiv
     const http = status !== undefined ? `, HTTP ${status}` : "";
     return new Error(
       `S3 archive: cannot ${action} s3://${bucket}/${prefix}${key} (${code}${http}): ${message}`,
+      { cause: error },
     );
   };
 

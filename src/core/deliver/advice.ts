@@ -22,7 +22,7 @@ const CAUSES: readonly { codes: RegExp; message: string; hint: string }[] = [
     hint: `check transport.smtp.host and port in exec-intel.yaml and that the server is up, ${AGAIN}`,
   },
   {
-    codes: /^(EAUTH|ENOAUTH|535|534|530)$/,
+    codes: /^(?:smtp-)?(EAUTH|ENOAUTH|535|534|530)$/,
     message: "the mail server refused the login",
     hint: `check the user and password named by transport.smtp.userEnv and passwordEnv (in the environment or .env), ${AGAIN}`,
   },
@@ -33,7 +33,7 @@ const CAUSES: readonly { codes: RegExp; message: string; hint: string }[] = [
     hint: `check transport.smtp.port and requireTLS, and the server's certificate, ${AGAIN}`,
   },
   {
-    codes: /^(ExpiredToken|ExpiredTokenException|RequestExpired)$/,
+    codes: /^(?:smtp-)?(ExpiredToken|ExpiredTokenException|RequestExpired)$/,
     message: "the AWS credentials have expired",
     hint: `refresh them (aws sso login, or new keys in the environment), ${AGAIN}`,
   },
@@ -44,7 +44,7 @@ const CAUSES: readonly { codes: RegExp; message: string; hint: string }[] = [
     hint: `check which AWS identity is used (aws sts get-caller-identity) and that it may send with SES (ses:SendEmail), ${AGAIN}`,
   },
   {
-    codes: /^(MessageRejected|MailFromDomainNotVerifiedException|NotFoundException)$/,
+    codes: /^(?:smtp-)?(MessageRejected|MailFromDomainNotVerifiedException|NotFoundException)$/,
     message: "SES refused the message",
     hint: `verify transport.from's address or domain in SES, and while the account is in the sandbox verify each recipient too (docs/transports.md), ${AGAIN}`,
   },
@@ -55,12 +55,12 @@ const CAUSES: readonly { codes: RegExp; message: string; hint: string }[] = [
     hint: `check the account in the SES console (quota, sending status), ${AGAIN}`,
   },
   {
-    codes: /^(ENOSPC|EDQUOT|EFBIG|EROFS)$/,
+    codes: /^(?:smtp-)?(ENOSPC|EDQUOT|EFBIG|EROFS)$/,
     message: "the outbox folder could not be written (full or read-only disk)",
     hint: `free some space or point stateDir at a writable disk, ${AGAIN}`,
   },
   {
-    codes: /^(EACCES|EPERM)$/,
+    codes: /^(?:smtp-)?(EACCES|EPERM)$/,
     message: "the outbox folder may not be written",
     hint: `let the user running exec-intel write to the state folder, ${AGAIN}`,
   },
@@ -78,8 +78,13 @@ export function adviseOnDelivery(
   const add = (code: string, detail: string) => {
     const cause = CAUSES.find((c) => c.codes.test(code));
     const key = cause?.message ?? detail;
+    // The first message's own error goes with the cause: it names the host, the address or
+    // the account the cause is about.
     const entry = counts.get(key) ?? {
-      advice: cause ?? { message: detail, hint: `see the errors above, ${AGAIN}` },
+      advice:
+        cause !== undefined
+          ? { message: `${cause.message}: ${detail}`, hint: cause.hint }
+          : { message: detail, hint: `see the errors above, ${AGAIN}` },
       messages: 0,
     };
     entry.messages += 1;
