@@ -722,7 +722,12 @@ describe("4. a full disk (simulated with a file size limit)", () => {
       // the reports' HTML (42 KB and 52 KB), so the first archive write too big fails. Anything
       // from 32 to 48 KiB fails at the same place.
       const run = await runLimited(dir, 40);
-      expectExplained(run, 1, /error: no space left/, /hint: free some space/);
+      expectExplained(
+        run,
+        1,
+        /error: no space left to write \S*\/archive\/\S+ \(EFBIG\)/,
+        /hint: free some space/,
+      );
       expect(run.stderr).toContain("gate: passed");
       // Delivery never started: the archive comes first.
       expect(await filesUnder(outboxDir(dir))).toEqual([]);

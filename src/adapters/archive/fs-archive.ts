@@ -27,6 +27,10 @@ export function createFsArchive(root: string): Archive {
         try {
           await handle.writeFile(body);
           await handle.sync();
+        } catch (error) {
+          // A write through a handle names no file; a full disk should say which object.
+          (error as NodeJS.ErrnoException).path ??= file;
+          throw error;
         } finally {
           await handle.close();
         }
