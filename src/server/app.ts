@@ -255,13 +255,13 @@ export function createDashboard(deps: DashboardDeps): Hono<Env> {
   app.get("/t/:tenant/r/:period/:role/email", async (c) => {
     const found = await reportOf(c);
     const key = found?.report.keys.html;
-    // Charts travel as cid: parts in the email; here they come from the archive beside it.
+    // Charts travel as cid: parts in the email; here they come from the archive beside it,
+    // inlined: the report is sandboxed (an opaque origin), so the browser would fetch a chart
+    // URL without the session cookie and be sent to the sign-in page instead.
     const body =
       key === undefined
         ? undefined
-        : await reader.derived("web", key, (html) =>
-            html.replace(/src="cid:([a-z0-9-]+)@exec-intel"/g, 'src="chart/$1.png"'),
-          );
+        : await reader.derived("web", key, (html) => inlineCharts(html, key, deps.archive));
     if (body === undefined) return notFound(c);
     c.header("content-security-policy", REPORT_CSP);
     c.header("x-frame-options", "SAMEORIGIN");
@@ -602,4 +602,23 @@ function board(
     return `<section class="column" aria-label="${esc(status)}"><h2>${esc(status)} (${shown.filter((task) => task.status === status).length})</h2>${cards}</section>`;
   }).join("");
   return `${tenantNav(access)}${filters}<div class="board">${columns}</div>`;
+}
+
+const CHART_CID = /src="cid:([a-z0-9-]+)@exec-intel"/g;
+
+/** The archived email HTML with each `cid:` chart replaced by its PNG from the archive, inline. */
+async function inlineCharts(html: string, key: string, archive: Archive): Promise<string> {
+  const folder = key.slice(0, key.lastIndexOf("/"));
+  const ids = [...new Set([...html.matchAll(CHART_CID)].map((match) => match[1] ?? ""))];
+  const pngs = new Map(
+    await Promise.all(
+      ids.map(async (id) => [id, await archive.get(`${folder}/${id}.png`)] as const),
+    ),
+  );
+  return html.replace(CHART_CID, (_, id: string) => {
+    const png = pngs.get(id);
+    return png === undefined
+      ? 'src=""'
+      : `src="data:image/png;base64,${Buffer.from(png).toString("base64")}"`;
+  });
 }

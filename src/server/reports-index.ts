@@ -27,7 +27,7 @@ export interface ArchiveReader {
   derived(
     kind: string,
     key: string,
-    transform: (text: string) => string,
+    transform: (text: string) => string | Promise<string>,
   ): Promise<string | undefined>;
 }
 
@@ -45,7 +45,7 @@ export function archiveReader(archive: Archive, limit = CACHE_LIMIT): ArchiveRea
   const cached = async <T>(
     kind: string,
     key: string,
-    decode: (text: string) => T,
+    decode: (text: string) => T | Promise<T>,
   ): Promise<T | undefined> => {
     const id = `${kind}\u0000${key}`;
     if (cache.has(id)) {
@@ -56,7 +56,7 @@ export function archiveReader(archive: Archive, limit = CACHE_LIMIT): ArchiveRea
     }
     const bytes = await archive.get(key);
     if (bytes === undefined) return undefined;
-    const value = decode(Buffer.from(bytes).toString("utf8"));
+    const value = await decode(Buffer.from(bytes).toString("utf8"));
     remember(id, value);
     return value;
   };

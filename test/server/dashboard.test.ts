@@ -324,7 +324,13 @@ describe("pages", () => {
     const email = await app.request("/t/portfolio/r/2026-10/ceo/email", { headers: { cookie } });
     expect(email.headers.get("content-security-policy")).toMatch(/sandbox$/);
     const html = await email.text();
-    expect(html).toContain('src="chart/ceo-revenue-vs-target.png"');
+    // The chart is inline: the sandboxed frame would fetch a URL without the session cookie.
+    const chart = await app.request("/t/portfolio/r/2026-10/ceo/chart/ceo-revenue-vs-target.png", {
+      headers: { cookie },
+    });
+    const png = Buffer.from(await chart.arrayBuffer()).toString("base64");
+    expect(png.length).toBeGreaterThan(1000);
+    expect(html).toContain(`src="data:image/png;base64,${png}"`);
     expect(html).not.toContain("cid:");
   });
 
