@@ -18,8 +18,8 @@ const CAUSES: readonly { codes: RegExp; message: string; hint: string }[] = [
   {
     codes:
       /^(ECONNREFUSED|ECONNECTION|ETIMEDOUT|ESOCKET|ECONNRESET|ENOTFOUND|EDNS|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)$/,
-    message: "the mail server could not be reached",
-    hint: `check transport.smtp.host and port in exec-intel.yaml and that the server is up, ${AGAIN}`,
+    message: "the mail service could not be reached",
+    hint: `check the address it was sent to (transport.smtp.host and port; for SES, transport.ses.region), the network and that the service is up, ${AGAIN}`,
   },
   {
     codes: /^(?:smtp-)?(EAUTH|ENOAUTH|535|534|530)$/,
