@@ -679,6 +679,44 @@ describe("3. credentials refused", () => {
   );
 });
 
+describe("2b. an unreachable SES endpoint", () => {
+  it(
+    "run exits 1 naming the endpoint, sends nothing, and leaves every message pending",
+    async () => {
+      const recipients = { ceo: ["a@example.com"], cfo: ["c@example.com"] };
+      const dir = await starterWorkspace(recipients);
+      // A port that was free a moment ago: nothing listens there, so connecting is refused.
+      const deadPort = await freePort();
+      await editConfig(dir, {
+        transport: {
+          driver: "ses",
+          from: FROM,
+          ses: { region: "us-east-1", endpoint: `http://127.0.0.1:${deadPort}` },
+          retry: { maxAttempts: 1 },
+        },
+      });
+      const run = await runWorkspace(
+        dir,
+        childEnv({
+          AWS_ACCESS_KEY_ID: "AKIAEXAMPLEUNREACH00",
+          AWS_SECRET_ACCESS_KEY: "unreachable-secret",
+          AWS_REGION: "us-east-1",
+        }),
+      );
+      expectExplained(
+        run,
+        1,
+        [/could not be reached/, new RegExp(`127\\.0\\.0\\.1:${deadPort}`)],
+        /hint: .*transport\.ses\.region/,
+      );
+      expect(ledgerRows(dir).filter((r) => r.state === "sent")).toEqual([]);
+      expect((await history(dir))[0]).toMatchObject({ status: "failed", sent: 0 });
+      await expectNothingHalfWritten(dir);
+    },
+    TEST_TIMEOUT,
+  );
+});
+
 describe("4. a full disk (simulated with a file size limit)", () => {
   const recipients = { ceo: ["a@example.com", "b@example.com"], cfo: ["c@example.com"] };
 
