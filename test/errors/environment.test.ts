@@ -45,8 +45,6 @@ let counter = 0;
 
 beforeAll(async () => {
   ({ dir: scratch, cleanup: cleanupScratch } = await makeTempDir());
-  // mkdtemp makes the folder 0700; user nobody (case 1) must be able to walk through it.
-  await chmod(scratch, 0o755);
 });
 
 afterAll(async () => {
@@ -449,18 +447,23 @@ describe("1. a data file the user cannot read", () => {
     "validate exits 2 naming the file, with what to do, and writes nothing",
     async () => {
       const dir = await starterWorkspace({ ceo: ["owner@example.com"] });
-      // init keeps the workspace private (0700); user nobody must be able to enter it.
-      await chmod(dir, 0o755);
       const unreadable = path.join(dir, "data", "ledger", "checking.csv");
       await chmod(unreadable, 0o000);
-      // The tests run as root, who reads any file whatever its mode: the CLI runs as user nobody
-      // (65534) so that the permission actually bites. As another user, the chmod is enough.
-      const asNobody =
+      // The tests run as root, who reads any file whatever its mode (CAP_DAC_OVERRIDE). The CLI
+      // keeps root's uid, so it still reaches the clone and its own files, but runs without the
+      // two capabilities that bypass permissions: then the chmod bites. Not root: it bites anyway.
+      const withoutOverride =
         process.getuid?.() === 0
-          ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+          ? [
+              "setpriv",
+              "--bounding-set=-dac_override,-dac_read_search",
+              "--inh-caps=-dac_override,-dac_read_search",
+            ]
           : [];
       const run = await finish(
-        start([...asNobody, ...cli("validate", "-w", dir, "--period", PERIOD)], { cwd: dir }),
+        start([...withoutOverride, ...cli("validate", "-w", dir, "--period", PERIOD)], {
+          cwd: dir,
+        }),
       );
 
       expectExplained(
