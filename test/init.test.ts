@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -417,6 +417,16 @@ describe("init refuses", () => {
     for (const [, , message] of BAD_FLAGS) expect(init.stderr).toContain(message);
     expect(init.stderr).toContain("4 error(s)");
     expect(existsSync(dir)).toBe(false);
+  });
+
+  it("an address its own check lets through but the config refuses: exit 2, no folder", async () => {
+    const { dir } = await target();
+    // Two dots in a row: a plausible typo the prompt's loose check accepts and the schema does not.
+    const init = await runCli(["init", dir, "--recipient", "ceo=jane..doe@example.com"]);
+    expect(init.code).toBe(2);
+    expect(init.stderr).toContain("tenants.0.roles.ceo.recipients.0.email");
+    expect(existsSync(dir)).toBe(false);
+    expect(readdirSync(path.dirname(dir)).filter((f) => f.includes(".init-"))).toEqual([]);
   });
 });
 

@@ -11,7 +11,7 @@ import {
 } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { CONFIG_FILE } from "../adapters/workspace/config-file.js";
+import { CONFIG_FILE, loadWorkspaceConfig } from "../adapters/workspace/config-file.js";
 import { InputError, problem } from "../core/errors.js";
 import {
   monthsFromSample,
@@ -94,6 +94,8 @@ export async function scaffoldWorkspace(
       await mkdir(path.dirname(destination), { recursive: true });
       await writeFile(destination, written, { flag: "wx" });
     }
+    // The config's own check has the last word: a starter that would not load is not written.
+    await loadWorkspaceConfig(stage, {});
     if (!(await exists(target))) {
       await rename(stage, target);
       // mkdtemp made the stage private (0700); the workspace gets a folder's usual mode.
