@@ -107,4 +107,28 @@ describe("user rules in the workspace's rules/ folder", () => {
     );
     expect(result.stderr).not.toContain("internal error");
   });
+
+  it("report two hits with one subject as the rule's mistake, naming the file (exit 2)", async () => {
+    // Every hit on the same subject: one finding raised twice, the rule's fault. A $1 threshold
+    // makes every fuel purchase a hit, so there are several.
+    const result = await findingsWithRule(
+      FUEL_RULE.replace("subject: t.id,", 'subject: "fuel",'),
+      1,
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'rules/fuel.ts: error: rule "large-fuel-purchase" returned two hits with the subject "fuel"',
+    );
+    expect(result.stderr).not.toContain("internal error");
+  });
+
+  it("name no empty path when evaluate returns no list", async () => {
+    const result = await findingsWithRule(
+      FUEL_RULE.replace("return context.model", "context.model"),
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'rules/fuel.ts: error: rule "large-fuel-purchase" returned a malformed hit: Invalid input: expected array, received undefined',
+    );
+  });
 });

@@ -133,14 +133,30 @@ function guarded(rule: Rule, file: string): Rule {
       const parsed = z.array(hitSchema).safeParse(hits);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
+        const at = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
         throw new InputError([
           problem(
             file,
             undefined,
-            `rule "${rule.id}" returned a malformed hit at ${issue?.path.join(".") ?? "?"}: ${issue?.message}`,
-            "return [{ subject, title, evidence, action }]",
+            `rule "${rule.id}" returned a malformed hit${at}: ${issue?.message}`,
+            "return a list: [{ subject, title, evidence, action }]",
           ),
         ]);
+      }
+      // A finding is keyed by rule and subject: two hits with one subject would be one finding
+      // raised twice, which is the rule's mistake, not a fault of exec-intel.
+      const seen = new Set<string>();
+      for (const hit of parsed.data) {
+        if (seen.has(hit.subject))
+          throw new InputError([
+            problem(
+              file,
+              undefined,
+              `rule "${rule.id}" returned two hits with the subject "${hit.subject}"`,
+              "give each hit its own subject (e.g. the transaction's id), or merge them into one",
+            ),
+          ]);
+        seen.add(hit.subject);
       }
       return parsed.data as RuleHit[];
     },
