@@ -122,6 +122,15 @@ describe("user rules in the workspace's rules/ folder", () => {
     expect(result.stderr).not.toContain("internal error");
   });
 
+  it("point at a syntax error's line and column, with the compiler's words", async () => {
+    const broken = FUEL_RULE.replace('  category: "cost-control",', '  category: "cost-control"');
+    const result = await findingsWithRule(broken);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'rules/fuel.ts:5:3: error: rule module does not load: Expected "}" but found "roles"',
+    );
+  });
+
   it("name no empty path when evaluate returns no list", async () => {
     const result = await findingsWithRule(
       FUEL_RULE.replace("return context.model", "context.model"),

@@ -64,12 +64,14 @@ export async function loadWorkspaceRules(
       )) as { default?: unknown };
       exported = module.default;
     } catch (error) {
+      const syntax = syntaxErrorOf(error);
       problems.push(
         problem(
           file,
-          lineOf(error),
-          `rule module does not load: ${firstLine(error)}`,
+          syntax?.line ?? lineOf(error),
+          `rule module does not load: ${syntax?.message ?? firstLine(error)}`,
           "fix the TypeScript error; the module must `export default` a rule",
+          syntax?.column,
         ),
       );
       continue;
@@ -161,6 +163,19 @@ function guarded(rule: Rule, file: string): Rule {
       return parsed.data as RuleHit[];
     },
   };
+}
+
+/**
+ * The first syntax error of a module tsx could not compile. Its message starts "Transform failed
+ * with N error(s):" and names each one on a line of its own, "FILE:LINE:COLUMN: ERROR: TEXT".
+ */
+function syntaxErrorOf(
+  error: unknown,
+): { line: number; column: number; message: string } | undefined {
+  const text = error instanceof Error ? error.message : "";
+  const match = /^.*?:(\d+):(\d+): ERROR: (.+)$/m.exec(text);
+  if (match === null) return undefined;
+  return { line: Number(match[1]), column: Number(match[2]) + 1, message: match[3] ?? "" };
 }
 
 function firstLine(error: unknown): string {
