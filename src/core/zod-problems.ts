@@ -43,7 +43,13 @@ function describeIssue(issue: z.core.$ZodIssue): string {
           ? `missing required value (one of ${allowed})`
           : `${JSON.stringify(value)} must be one of ${allowed}`;
       }
-      return "does not match any allowed form";
+      if (issue.input === undefined) return "missing required value";
+      // Each branch's first objection, so the reader sees what the forms are.
+      const branches = (issue.errors ?? [])
+        .map((branch) => branch[0]?.message)
+        .filter((message): message is string => message !== undefined);
+      const forms = [...new Set(branches)].join("; or ");
+      return `${JSON.stringify(issue.input)} does not match any allowed form${forms !== "" ? ` (${forms})` : ""}`;
     }
     default:
       return issue.message;
@@ -59,8 +65,12 @@ function hintFor(issue: z.core.$ZodIssue, schemaHint: string): string {
         ? "add the missing key"
         : `write a value of type ${issue.expected}`;
     case "invalid_value":
-    case "invalid_union":
       return "pick one of the listed values";
+    case "invalid_union": {
+      const union = issue as typeof issue & { discriminator?: string };
+      if (union.discriminator !== undefined) return "pick one of the listed values";
+      return issue.input === undefined ? `add the missing key; ${schemaHint}` : schemaHint;
+    }
     default:
       return schemaHint;
   }
