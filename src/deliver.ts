@@ -229,8 +229,8 @@ async function deliverWith(
   let next = 0;
   // Several senders share the token bucket: one at a time, a 50–100 ms SES round trip would cap
   // a run at 10–20 messages a second whatever the account's rate.
-  const sender = async () => {
-    while (stopped === undefined) {
+  const sender = async (limit = Number.POSITIVE_INFINITY) => {
+    for (let taken = 0; stopped === undefined && taken < limit; taken += 1) {
       if (request.signal?.aborted === true) {
         stopped = {
           code: INTERRUPTED,
@@ -261,7 +261,11 @@ async function deliverWith(
       }
     }
   };
-  await Promise.all(Array.from({ length: config.transport.concurrency }, sender));
+  // The first message goes alone: a refused login, an unverified sender or a paused account then
+  // stops the run after one attempt, not one per sender at once (a burst of failed logins can
+  // get an account locked by its provider).
+  await sender(1);
+  await Promise.all(Array.from({ length: config.transport.concurrency }, () => sender()));
   // One query per delivered tenant: on DynamoDB a period alone would scan every tenant's rows.
   const rows = new Map<string, DeliveryRow>();
   for (const tenant of tenants) {

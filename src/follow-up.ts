@@ -139,10 +139,27 @@ export interface WebhookReport {
  * reply tokens of `feedback`): bad configuration, found before a run writes anything.
  */
 export function missingSecrets(
-  config: Pick<Config, "tenants" | "feedback">,
+  config: Pick<Config, "tenants" | "feedback"> & {
+    transport?: Pick<Config["transport"], "driver" | "smtp">;
+  },
   env: Readonly<Record<string, string | undefined>>,
 ): Problem[] {
   const unset = (name: string) => (env[name] ?? "") === "";
+  // Without these nodemailer connects without logging in, and the server's refusal comes only
+  // after the reports were archived: said here, before anything is written.
+  const smtp = config.transport?.driver === "smtp" ? config.transport.smtp : undefined;
+  const logins = (["userEnv", "passwordEnv"] as const).flatMap((key) => {
+    const name = smtp?.[key];
+    if (name === undefined || !unset(name)) return [];
+    return [
+      problem(
+        "exec-intel.yaml",
+        undefined,
+        `transport.smtp.${key} names ${name}, which is not set`,
+        `set ${name} in the environment or the workspace's .env to the SMTP ${key === "userEnv" ? "user" : "password"}`,
+      ),
+    ];
+  });
   const hooks = config.tenants.flatMap((tenant) => {
     const hook = tenant.tasks.webhook;
     if (hook === undefined || !unset(hook.secretEnv)) return [];
@@ -151,7 +168,7 @@ export function missingSecrets(
         "exec-intel.yaml",
         undefined,
         `tenant ${tenant.id}: tasks.webhook.secretEnv names ${hook.secretEnv}, which is not set`,
-        `set ${hook.secretEnv} in the environment to the signing secret your board expects`,
+        `set ${hook.secretEnv} in the environment or the workspace's .env to the signing secret your board expects`,
       ),
     ];
   });
@@ -163,11 +180,11 @@ export function missingSecrets(
             "exec-intel.yaml",
             undefined,
             `feedback.secretEnv names ${feedback.secretEnv}, which is not set`,
-            `set ${feedback.secretEnv} in the environment to a long random secret (e.g. openssl rand -hex 32); keep it, or earlier replies stop verifying`,
+            `set ${feedback.secretEnv} in the environment or the workspace's .env to a long random secret (e.g. openssl rand -hex 32); keep it, or earlier replies stop verifying`,
           ),
         ]
       : [];
-  return [...hooks, ...replies];
+  return [...logins, ...hooks, ...replies];
 }
 
 /** Posts task changes to each tenant's webhook, when it has one; never throws for a failed post. */

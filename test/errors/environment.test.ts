@@ -529,6 +529,21 @@ describe("2. an SMTP server that cannot be reached", () => {
   );
 });
 
+/** The SMTP transport on a local port, logging in as SMTP_USER with SMTP_PASSWORD. */
+function smtpWithLogin(port: number): Record<string, unknown> {
+  return {
+    driver: "smtp",
+    from: FROM,
+    smtp: {
+      host: "127.0.0.1",
+      port,
+      requireTLS: false,
+      userEnv: "SMTP_USER",
+      passwordEnv: "SMTP_PASSWORD",
+    },
+  };
+}
+
 describe("3. credentials refused", () => {
   it(
     "(a) SMTP login refused (535): exit 1, says so and what to do, stops after the first message",
@@ -537,22 +552,10 @@ describe("3. credentials refused", () => {
       const dir = await starterWorkspace(recipients);
       const server = await startSmtp({ refuseLogin: true });
       peers.push(server.stop);
-      // One message at a time, so "stops after the first" is about the account-level stop and
-      // not about how many messages were already in flight beside it.
+      // The default concurrency (8 senders): the first message still goes alone, so a refused
+      // login is tried once, not once per sender (a burst of failed logins can lock an account).
       await editConfig(dir, {
-        transport: {
-          driver: "smtp",
-          from: FROM,
-          smtp: {
-            host: "127.0.0.1",
-            port: server.port,
-            requireTLS: false,
-            userEnv: "SMTP_USER",
-            passwordEnv: "SMTP_PASSWORD",
-          },
-          concurrency: 1,
-          retry: { maxAttempts: 3 },
-        },
+        transport: { ...smtpWithLogin(server.port), retry: { maxAttempts: 3 } },
       });
 
       const run = await runWorkspace(
@@ -569,6 +572,30 @@ describe("3. credentials refused", () => {
       expect(rows.filter((r) => r.attempts > 0)).toHaveLength(1);
       expect((await history(dir))[0]).toMatchObject({ status: "failed", sent: 0 });
       await expectNothingHalfWritten(dir);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    "(d) SMTP login variables not set: exit 2 before anything is archived, naming each variable",
+    async () => {
+      const dir = await starterWorkspace({ ceo: ["a@example.com"] });
+      const server = await startSmtp({ refuseLogin: true });
+      peers.push(server.stop);
+      await editConfig(dir, { transport: smtpWithLogin(server.port) });
+      const run = await runWorkspace(dir, childEnv());
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr).toContain("transport.smtp.userEnv names SMTP_USER, which is not set");
+      expect(run.stderr).toContain(
+        "transport.smtp.passwordEnv names SMTP_PASSWORD, which is not set",
+      );
+      expect(run.stderr).toMatch(
+        /hint: set SMTP_PASSWORD in the environment or the workspace's \.env/,
+      );
+      expect(run.stderr).not.toMatch(STACK_LINE);
+      // Said before the archive: nothing kept, nothing tried.
+      expect(existsSync(archiveDir(dir))).toBe(false);
+      expect(server.logins()).toBe(0);
     },
     TEST_TIMEOUT,
   );
