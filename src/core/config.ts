@@ -14,6 +14,16 @@ const CONFIG_HINT = "see schema/exec-intel.schema.json or docs/workspace.md";
 const slug = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]*$/, "use lowercase letters, digits and dashes (e.g. `queen-of-sd`)");
+/** A retry policy's first delay in milliseconds, shared by deliveries and webhook posts. */
+const firstRetryDelay = (fallback: number) =>
+  z
+    .number()
+    .int()
+    .min(1)
+    .default(fallback)
+    .describe(
+      "Milliseconds: the most the first retry waits (a random share of it), doubling for each retry after it",
+    );
 const relativePath = z.string().min(1, "give a path relative to the workspace folder");
 
 /** Where a delivered address comes from: a person with a name and an email. */
@@ -463,14 +473,7 @@ const tasksSchema = z
           .describe(
             "POSTs per task change, the first included; network errors, timeouts, 408, 425, 429 and 5xx are retried",
           ),
-        baseDelayMs: z
-          .number()
-          .int()
-          .min(1)
-          .default(500)
-          .describe(
-            "Milliseconds: the most the first retry waits (a random share of it), doubling for each retry after it",
-          ),
+        baseDelayMs: firstRetryDelay(500),
         maxDelayMs: z
           .number()
           .int()
@@ -683,14 +686,7 @@ const transportSchema = z
           .describe(
             "Sends of one message per run, the first included; only transient errors are retried, and what is left unsent waits for the next run",
           ),
-        baseDelayMs: z
-          .number()
-          .int()
-          .min(1)
-          .default(200)
-          .describe(
-            "Milliseconds: the most the first retry waits (a random share of it), doubling for each retry after it",
-          ),
+        baseDelayMs: firstRetryDelay(200),
         maxDelayMs: z
           .number()
           .int()

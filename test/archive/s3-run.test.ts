@@ -1,12 +1,13 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyWorkspace, PORTFOLIO, runCli } from "../helpers/cli.js";
 import {
   type ConditionalProxy,
   S3RVER_ENV,
   type S3rverPeer,
+  s3rverClient,
   startConditionalProxy,
   startS3rver,
 } from "../helpers/s3rver.js";
@@ -35,16 +36,7 @@ const run = async () => {
   return JSON.parse(result.stdout) as Summary;
 };
 
-const direct = () =>
-  new S3Client({
-    endpoint: s3.url,
-    region: S3RVER_ENV.AWS_REGION,
-    forcePathStyle: true,
-    credentials: {
-      accessKeyId: S3RVER_ENV.AWS_ACCESS_KEY_ID,
-      secretAccessKey: S3RVER_ENV.AWS_SECRET_ACCESS_KEY,
-    },
-  });
+const direct = () => s3rverClient(s3);
 
 let first: Summary;
 let second: Summary;

@@ -2,20 +2,21 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { constants, existsSync } from "node:fs";
-import { chmod, open, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, open, readFile, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { SMTPServer } from "smtp-server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { openSqliteLedger } from "../../src/adapters/store/sqlite-store.js";
 import type { DeliveryRow } from "../../src/core/deliver/ports.js";
 import { makeTempDir, runCli } from "../helpers/cli.js";
-import { S3RVER_ENV, type S3rverPeer, startS3rver } from "../helpers/s3rver.js";
+import { filesUnder } from "../helpers/files.js";
+import { type S3rverPeer, s3rverClient, startS3rver } from "../helpers/s3rver.js";
 import { freePort } from "../helpers/ses-emulator.js";
 
 // What the product promises when the environment fails (README "Command line", exit codes): one
@@ -216,15 +217,14 @@ async function editConfig(dir: string, keys: Record<string, unknown>): Promise<v
 
 const FROM = { name: "Reports", email: "reports@example.com" };
 
-/** Every file under `dir`, as paths relative to it with `/` (none when it does not exist). */
-async function filesUnder(dir: string): Promise<string[]> {
-  if (!existsSync(dir)) return [];
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
-    .map((file) => file.split(path.sep).join("/"))
-    .sort();
+/** Waits until the running CLI has written its first message into the outbox. */
+function untilFirstMessage(dir: string, running: Running): Promise<true> {
+  return until(
+    "a first .eml in the outbox",
+    async () =>
+      (await filesUnder(outboxDir(dir))).some((f) => f.endsWith(".eml")) ? true : undefined,
+    running,
+  );
 }
 
 const stateDir = (dir: string) => path.join(dir, ".exec-intel");
@@ -632,15 +632,7 @@ describe("3. credentials refused", () => {
       // The archive comes before delivery: with no archive, nothing may be sent.
       expect(await filesUnder(outboxDir(dir))).toEqual([]);
       expect(ledgerRows(dir).filter((r) => r.state === "sent")).toEqual([]);
-      const bucket = new S3Client({
-        endpoint: s3.url,
-        region: S3RVER_ENV.AWS_REGION,
-        forcePathStyle: true,
-        credentials: {
-          accessKeyId: S3RVER_ENV.AWS_ACCESS_KEY_ID,
-          secretAccessKey: S3RVER_ENV.AWS_SECRET_ACCESS_KEY,
-        },
-      });
+      const bucket = s3rverClient(s3);
       try {
         const listed = await bucket.send(new ListObjectsV2Command({ Bucket: s3.bucket }));
         expect(listed.Contents ?? []).toEqual([]);
@@ -834,12 +826,7 @@ describe("5. Ctrl-C during a run", () => {
       // One message a second, one at a time: ten messages take about ten seconds.
       await editConfig(dir, { transport: { driver: "outbox", rate: 1, concurrency: 1 } });
       const running = start(cli("run", "-w", dir, "--period", PERIOD));
-      await until(
-        "a first .eml in the outbox",
-        async () =>
-          (await filesUnder(outboxDir(dir))).some((f) => f.endsWith(".eml")) ? true : undefined,
-        running,
-      );
+      await untilFirstMessage(dir, running);
       running.child.kill("SIGINT");
       const run = await finish(running);
 
@@ -951,12 +938,7 @@ describe("6. a second Ctrl-C", () => {
       // waits seconds for its turn, which is where the second Ctrl-C finds it.
       await editConfig(dir, { transport: { driver: "outbox", rate: 0.2, concurrency: 1 } });
       const running = start(cli("run", "-w", dir, "--period", PERIOD));
-      await until(
-        "a first .eml in the outbox",
-        async () =>
-          (await filesUnder(outboxDir(dir))).some((f) => f.endsWith(".eml")) ? true : undefined,
-        running,
-      );
+      await untilFirstMessage(dir, running);
       // Past the first message's bookkeeping: the second one is claimed and waiting.
       await delay(500);
       running.child.kill("SIGINT");

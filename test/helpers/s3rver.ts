@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { S3Client } from "@aws-sdk/client-s3";
 
 /** The bucket startS3rver creates unless told otherwise. */
 export const S3RVER_BUCKET = "exec-reports";
@@ -16,6 +17,19 @@ export const S3RVER_ENV = {
   AWS_SECRET_ACCESS_KEY: "S3RVER",
   AWS_REGION: "us-east-1",
 } as const;
+
+/** An S3 client for a running s3rver, with the one key pair it accepts. */
+export function s3rverClient(peer: Pick<S3rverPeer, "url">): S3Client {
+  return new S3Client({
+    endpoint: peer.url,
+    region: S3RVER_ENV.AWS_REGION,
+    forcePathStyle: true,
+    credentials: {
+      accessKeyId: S3RVER_ENV.AWS_ACCESS_KEY_ID,
+      secretAccessKey: S3RVER_ENV.AWS_SECRET_ACCESS_KEY,
+    },
+  });
+}
 
 /** A running s3rver. */
 export interface S3rverPeer {

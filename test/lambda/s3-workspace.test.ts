@@ -1,14 +1,14 @@
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { DeleteObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   downloadWorkspace,
   readWorkspaceFile,
   workspaceRelativePath,
 } from "../../src/adapters/workspace/s3-workspace.js";
-import { S3RVER_ENV, type S3rverPeer, startS3rver } from "../helpers/s3rver.js";
+import { type S3rverPeer, s3rverClient, startS3rver } from "../helpers/s3rver.js";
 
 // The workspace copy the Lambda worker runs on: every object under the prefix, paged, into a
 // local folder with the same layout; a key that is not a plain relative path stops the copy.
@@ -19,15 +19,7 @@ const dirs: string[] = [];
 
 beforeAll(async () => {
   s3 = await startS3rver();
-  client = new S3Client({
-    region: S3RVER_ENV.AWS_REGION,
-    endpoint: s3.url,
-    forcePathStyle: true,
-    credentials: {
-      accessKeyId: S3RVER_ENV.AWS_ACCESS_KEY_ID,
-      secretAccessKey: S3RVER_ENV.AWS_SECRET_ACCESS_KEY,
-    },
-  });
+  client = s3rverClient(s3);
   for (const [key, body] of [
     ["ws/exec-intel.yaml", "version: 1\n"],
     ["ws/.env", "A=1\n"],
